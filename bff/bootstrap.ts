@@ -1,0 +1,27 @@
+import type { Config } from '../shared/config';
+import { createDatabase } from '../shared/db';
+import type { Logger } from '../shared/logger';
+import { closeRedis, createRedis } from '../shared/redis';
+import type { BffContext } from './context';
+import { createProducers } from './producers';
+
+/** Opens the BFF's connections; `close` releases them in reverse order. */
+export function createBffContext(config: Config, logger: Logger): BffContext & { close(): Promise<void> } {
+  const db = createDatabase(config.DATABASE_URL, config.DB_POOL_MAX);
+  const onRedisError = (error: Error) => logger.warn({ err: error.message }, 'redis connection error');
+  const redis = createRedis(config.REDIS_URL, 'client', {}, onRedisError);
+  const producerConnection = createRedis(config.REDIS_URL, 'producer', {}, onRedisError);
+  const producers = createProducers(producerConnection, config.REDIS_PREFIX);
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    producers,
+    async close() {
+      await producers.closeAll();
+      await Promise.all([closeRedis(producerConnection), closeRedis(redis)]);
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { Knex } from 'knex';
+import type { Config } from '../shared/config';
+import type { Logger } from '../shared/logger';
+import type { Redis } from '../shared/redis';
+import type { Producers } from './producers';
+
+/** What the BFF's routes and services are built from; tests build it against their own database and prefix. */
+export interface BffContext {
+  config: Config;
+  logger: Logger;
+  db: Knex;
+  /** Fail-fast Redis client for request paths (carts, caches, SMS codes). */
+  redis: Redis;
+  producers: Producers;
+}

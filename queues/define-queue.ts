@@ -1,0 +1,88 @@
+import {
+  Queue,
+  Worker,
+  type ConnectionOptions,
+  type Job,
+  type JobsOptions,
+  type WorkerOptions,
+} from 'bullmq';
+
+/** Every job payload is JSON-safe and carries the trace id of the request that caused it. */
+export interface TracedPayload {
+  requestId?: string;
+}
+
+/** Job name → payload type for one queue. */
+export type JobMap = Record<string, TracedPayload>;
+
+/** A job of queue `J` whose name and payload agree. */
+export type TypedJob<J extends JobMap> = { [N in keyof J & string]: Job<J[N], unknown, N> }[keyof J & string];
+
+/** One handler per job name, so a new job name cannot be forgotten by the worker. */
+export type JobHandlers<J extends JobMap> = {
+  [N in keyof J & string]: (job: Job<J[N], unknown, N>) => Promise<unknown>;
+};
+
+export interface QueueDefinition<J extends JobMap> {
+  readonly name: string;
+  readonly defaultJobOptions: JobsOptions;
+  /** A producer whose `add` only accepts this queue's job names with their payloads. */
+  createProducer(connection: ConnectionOptions, prefix: string): TypedQueue<J>;
+  /** A worker that dispatches each job to the handler of its name. */
+  createWorker(
+    connection: ConnectionOptions,
+    prefix: string,
+    handlers: JobHandlers<J>,
+    options?: Omit<WorkerOptions, 'connection' | 'prefix'>,
+  ): Worker;
+}
+
+export interface TypedQueue<J extends JobMap> {
+  readonly queue: Queue;
+  add<N extends keyof J & string>(name: N, data: J[N], options?: JobsOptions): Promise<Job<J[N], unknown, N>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Retention keeps the last day (or 1,000) of completed jobs and a week (or 10,000) of failures, so the
+ * dashboard shows what happened without Redis growing forever.
+ */
+export const DEFAULT_RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
+};
+
+export function defineQueue<J extends JobMap>(
+  name: string,
+  defaultJobOptions: JobsOptions,
+): QueueDefinition<J> {
+  const jobOptions: JobsOptions = { ...DEFAULT_RETENTION, ...defaultJobOptions };
+  return {
+    name,
+    defaultJobOptions: jobOptions,
+    createProducer(connection, prefix) {
+      const queue = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions });
+      return {
+        queue,
+        add: (jobName, data, options) =>
+          queue.add(jobName as never, data as never, options) as unknown as Promise<
+            Job<J[typeof jobName], unknown, typeof jobName>
+          >,
+        close: () => queue.close(),
+      };
+    },
+    createWorker(connection, prefix, handlers, options = {}) {
+      return new Worker(
+        name,
+        async (job: Job) => {
+          const handler = (
+            handlers as unknown as Record<string, ((job: Job) => Promise<unknown>) | undefined>
+          )[job.name];
+          if (!handler) throw new Error(`queue ${name} has no handler for job "${job.name}"`);
+          return handler(job);
+        },
+        { connection, prefix, ...options },
+      );
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { defineQueue, type TracedPayload } from './define-queue';
+
+/** The order state machine's driver: placement, cancellation and the sweeper for stuck orders. */
+export type OrderJobs = {
+  place: OrderRef;
+  cancel: OrderRef;
+  sweep: TracedPayload;
+};
+
+export interface OrderRef extends TracedPayload {
+  orderId: number;
+}
+
+export const ordersQueue = defineQueue<OrderJobs>('orders', {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+});
+
+/** Job ids are idempotency keys: one placement job per order while it exists. */
+export const orderJobId = (kind: 'place' | 'cancel', orderId: number): string => `${kind}-${orderId}`;

@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from './config';
+
+const valid = {
+  DATABASE_URL: 'mysql://root@127.0.0.1:3306/voltmall',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  GATEWAY_SECRET: 'x'.repeat(32),
+  JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----',
+};
+
+describe('loadConfig', () => {
+  it('when every required variable is set, then defaults fill the rest and PEM newlines are restored', () => {
+    const config = loadConfig(valid);
+    expect(config.BFF_PORT).toBe(3000);
+    expect(config.ACCESS_TOKEN_TTL_SECONDS).toBe(900);
+    expect(config.JWT_PRIVATE_KEY).toBe('-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----');
+  });
+
+  it('when DATABASE_URL is missing, then the error names it as missing', () => {
+    const { DATABASE_URL: _omitted, ...rest } = valid;
+    expect(() => loadConfig(rest)).toThrow(ConfigError);
+    expect(() => loadConfig(rest)).toThrow('DATABASE_URL is missing');
+  });
+
+  it('when a variable is blank, then it counts as missing', () => {
+    expect(() => loadConfig({ ...valid, REDIS_URL: '' })).toThrow('REDIS_URL is missing');
+  });
+
+  it('when several variables are bad, then every one is named', () => {
+    try {
+      loadConfig({ ...valid, BFF_PORT: 'eighty', GATEWAY_SECRET: 'short', DATABASE_URL: 'postgres://x/y' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const names = (error as ConfigError).problems.map((problem) => problem.split(' ')[0]);
+      expect(names.sort()).toEqual(['BFF_PORT', 'DATABASE_URL', 'GATEWAY_SECRET']);
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** PEM values may arrive from env files with escaped newlines. */
+const pem = z
+  .string()
+  .min(1)
+  .transform((value) => value.replace(/\\n/g, '\n'))
+  .refine((value) => value.includes('-----BEGIN'), 'must be a PEM block');
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^mysql2?$/ }),
+  DB_POOL_MAX: positiveInt.default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only')
+    .default('vm'),
+  BFF_HOST: z.string().default('127.0.0.1'),
+  BFF_PORT: port.default(3000),
+  GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  JWT_PRIVATE_KEY: pem,
+  JWT_KID: z.string().min(1).default('k1'),
+  JWT_ISSUER: z.string().min(1).default('voltmall'),
+  JWT_AUDIENCE: z.string().min(1).default('voltmall-api'),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+  WORKER_QUEUES: z.string().default('orders,stock,payments,stats,notifications'),
+  WORKER_CONCURRENCY: positiveInt.max(1000).default(8),
+  WORKER_SHUTDOWN_TIMEOUT_MS: positiveInt.default(20000),
+  PAYMENT_GATEWAY_URL: z.url().default('http://127.0.0.1:4010'),
+  PAYMENT_GATEWAY_SECRET_KEY: z.string().min(1).default('test_sk_voltmall'),
+  SMS_PROVIDER_URL: z.url().default('http://127.0.0.1:4020'),
+  SMS_API_KEY: z.string().min(1).default('sms_test_key'),
+  SMS_SENDER: z.string().default('+8215880000'),
+  OIDC_ISSUER_URL: z.url().default('http://127.0.0.1:4030'),
+  OIDC_CLIENT_ID: z.string().default('voltmall-local'),
+  OIDC_CLIENT_SECRET: z.string().default('voltmall-local-secret'),
+  PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
+  SHOP_TIME_ZONE: z.string().default('Asia/Seoul'),
+  DEMO_ACCOUNTS: booleanFlag.default(true),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Raised when the environment does not describe a runnable process; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once, at start-up. Empty strings count as unset so that a blank line in
+ * `.env` does not silently become a value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return issue.code === 'invalid_type' && issue.input === undefined
+        ? `${name} is missing`
+        : `${name} is invalid (${issue.message})`;
+    });
+    throw new ConfigError(problems);
+  }
+  return parsed.data;
+}
+
+/** For process entry points: load `.env` for local runs, validate, and exit with one line naming the problem. */
+export function loadConfigOrExit(): Config {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('dotenv').config({ quiet: true });
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+import knexFactory, { type Knex } from 'knex';
+import { Model } from 'objection';
+import path from 'node:path';
+
+export type { Knex };
+
+const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
+
+/** Knex options for a MySQL/MariaDB URL: utf8mb4, UTC on the wire and in the session. */
+export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
+  const url = new URL(databaseUrl);
+  return {
+    client: 'mysql2',
+    connection: {
+      host: url.hostname,
+      port: Number(url.port || 3306),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.replace(/^\//, '') || undefined,
+      charset: 'utf8mb4',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      dateStrings: false,
+    },
+    pool: {
+      min: 0,
+      max: poolMax,
+      afterCreate(
+        connection: { query: (sql: string, cb: (error: Error | null) => void) => void },
+        done: (error: Error | null, connection: unknown) => void,
+      ) {
+        connection.query("SET time_zone = '+00:00'", (error) => done(error, connection));
+      },
+    },
+    migrations: {
+      directory: MIGRATIONS_DIR,
+      tableName: 'knex_migrations',
+      loadExtensions: [path.extname(__filename)],
+    },
+  };
+}
+
+/** Creates the knex instance and binds objection's models to it. Callers own `destroy()`. */
+export function createDatabase(databaseUrl: string, poolMax?: number): Knex {
+  const knex = knexFactory(knexConfig(databaseUrl, poolMax));
+  Model.knex(knex);
+  return knex;
+}
+
+/** Creates the database named in the URL if it does not exist (utf8mb4, unicode collation). */
+export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.replace(/^\//, '');
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must be letters, digits and _`);
+  url.pathname = '/';
+  const admin = knexFactory(knexConfig(url.toString(), 1));
+  try {
+    await admin.raw(
+      `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+export function withTransaction<T>(knex: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return knex.transaction(work);
+}
+
+/** MySQL/MariaDB duplicate-key error, for turning a unique-index race into a domain answer. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'ER_DUP_ENTRY';
+}

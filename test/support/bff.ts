@@ -1,0 +1,38 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from '../../bff/app';
+import { createBffContext } from '../../bff/bootstrap';
+import type { BffContext } from '../../bff/context';
+import { loadConfig, type Config } from '../../shared/config';
+import { createLogger } from '../../shared/logger';
+
+export interface TestBff {
+  url: string;
+  port: number;
+  ctx: BffContext;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** The real BFF app on an ephemeral port, against the given database and Redis prefix. */
+export async function startTestBff(
+  env: { DATABASE_URL: string; REDIS_PREFIX: string } & Record<string, string>,
+): Promise<TestBff> {
+  const config = loadConfig({ ...process.env, ...env });
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'bff-test' });
+  const ctx = createBffContext(config, logger);
+  const server: Server = createApp(ctx).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    ctx,
+    config,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ctx.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Runs before each test file: a complete test environment, with a fresh signing key per file. Values
+ * already set in the environment (e.g. DATABASE_URL on CI) win.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+
+const { privateKey } = generateKeyPairSync('ed25519');
+
+const defaults: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  TEST_MYSQL_URL: 'mysql://voltmall:voltmall@127.0.0.1:3306',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  GATEWAY_SECRET: randomBytes(32).toString('hex'),
+  JWT_PRIVATE_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  JWT_KID: `test-${randomBytes(4).toString('hex')}`,
+};
+
+for (const [name, value] of Object.entries(defaults)) {
+  if (!process.env[name]) process.env[name] = value;
+}
+// Set per test file by the support helpers, never inherited from a developer's shell.
+process.env.DATABASE_URL = `${process.env.TEST_MYSQL_URL}/unset_use_createTestDatabase`;

@@ -1,0 +1,23 @@
+import { loadConfigOrExit, ConfigError } from '../shared/config';
+import { createLogger } from '../shared/logger';
+import { onShutdownSignal } from '../shared/shutdown';
+import { startWorkers } from './bootstrap';
+import { planWorkers } from './worker-plan';
+
+const config = loadConfigOrExit();
+const logger = createLogger({ level: config.LOG_LEVEL, name: 'workers' });
+
+let plan;
+try {
+  plan = planWorkers(config.WORKER_QUEUES, config.WORKER_CONCURRENCY, process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78);
+}
+
+const running = startWorkers(config, logger, plan);
+logger.info({ plan }, 'workers running');
+onShutdownSignal(logger, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000, () =>
+  running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS),
+);
