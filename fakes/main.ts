@@ -1,0 +1,66 @@
+/**
+ * Starts the three fake providers for local runs (`npm run fakes`, and `npm start` through the stack
+ * runner). Configuration comes from the environment only, so it does not depend on shared/config.
+ */
+import pino from 'pino';
+import type { StartedFake } from './fake-server';
+import { startOidcProvider } from './oidc-provider';
+import { startPaymentGateway } from './payment-gateway';
+import { startSmsProvider } from './sms-provider';
+
+const logger = pino({ base: { service: 'fakes' } });
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`${name} must be a port number (0..65535), got '${raw}'`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const host = process.env.FAKES_HOST || '127.0.0.1';
+  const paymentPort = portFromEnv('FAKE_PAYMENT_PORT', 4010);
+  const smsPort = portFromEnv('FAKE_SMS_PORT', 4020);
+  const oidcPort = portFromEnv('FAKE_OIDC_PORT', 4030);
+  const redirectUri = process.env.OIDC_REDIRECT_URI || 'http://127.0.0.1:8080/api/auth/oauth/fake/callback';
+  // The issuer must be the URL the browser and the BFF use; set it when that is not the bind address.
+  const issuer = process.env.FAKE_OIDC_ISSUER || undefined;
+
+  const started: Array<StartedFake<unknown>> = [];
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'fakes stopping');
+    await Promise.allSettled(started.map((fake) => fake.close()));
+    logger.info('fakes stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
+
+  try {
+    const payment = await startPaymentGateway({ host, port: paymentPort });
+    started.push(payment);
+    logger.info({ fake: 'payment-gateway', url: payment.url }, 'fake started');
+
+    const sms = await startSmsProvider({ host, port: smsPort });
+    started.push(sms);
+    logger.info({ fake: 'sms-provider', url: sms.url }, 'fake started');
+
+    const oidc = await startOidcProvider({ host, port: oidcPort, issuer, redirectUris: [redirectUri] });
+    started.push(oidc);
+    logger.info(
+      { fake: 'oidc-provider', url: oidc.url, issuer: oidc.state.issuer, redirectUri },
+      'fake started',
+    );
+  } catch (error) {
+    await Promise.allSettled(started.map((fake) => fake.close()));
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'fakes failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,494 @@
+/**
+ * A minimal OpenID Connect provider for the authorization-code flow with PKCE (S256 only), state and nonce.
+ * There is no login page: /authorize approves at once as the configured "current test user", so a test
+ * (or a developer's browser) goes straight back to the shop's callback with a code.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import express from 'express';
+import { type JWK, type KeyLike, SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { z } from 'zod';
+import {
+  type CallRecord,
+  type ListenOptions,
+  type StartedFake,
+  errorJson,
+  listenFake,
+  notFoundJson,
+  parseOr400,
+  recordCalls,
+  requestIdOf,
+} from './fake-server';
+
+export interface OidcUser {
+  sub: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+}
+
+export interface OidcClient {
+  clientId: string;
+  clientSecret: string;
+  /** Exact-match list; no wildcards, no prefix matching. */
+  redirectUris: string[];
+}
+
+export interface OidcProviderOptions {
+  /** Public base URL, used as `iss` and to build the endpoint URLs. Default: the listening address. */
+  issuer?: string;
+  /** Registered clients. Default: one client 'voltmall-local' / 'voltmall-local-secret' with `redirectUris`. */
+  clients?: OidcClient[];
+  /** Redirect URIs of the default client. Default ['http://127.0.0.1:8080/api/auth/oauth/fake/callback']. */
+  redirectUris?: string[];
+  /** The user /authorize approves as. Default sub 'fake-user-1', email 'oidc.user@example.com', verified. */
+  user?: OidcUser;
+  /** Lifetime of an authorization code. Default 60. */
+  codeTtlSeconds?: number;
+  /** Lifetime of access and ID tokens. Default 3600. */
+  tokenTtlSeconds?: number;
+}
+
+interface AuthorizationCode {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  nonce: string;
+  scope: string;
+  user: OidcUser;
+  authTime: number;
+  expiresAt: number;
+  /** Set once the code has been presented; a second presentation also revokes what the first one issued. */
+  redeemed: boolean;
+  accessToken?: string;
+}
+
+interface AccessToken {
+  clientId: string;
+  scope: string;
+  user: OidcUser;
+  expiresAt: number;
+}
+
+export interface AuthorizationRecord {
+  clientId: string;
+  redirectUri: string;
+  state: string;
+  nonce: string;
+  scope: string;
+  sub: string;
+  requestId: string | null;
+  at: string;
+}
+
+export interface OidcProviderState {
+  /** Set by startOidcProvider from the listening address when no issuer option was given. */
+  issuer: string | undefined;
+  clients: OidcClient[];
+  user: OidcUser;
+  /** When true, /authorize redirects back with error=access_denied (the user pressed "cancel"). */
+  deny: boolean;
+  codes: Map<string, AuthorizationCode>;
+  accessTokens: Map<string, AccessToken>;
+  /** Every approved (or denied) authorization request, oldest first. */
+  authorizations: AuthorizationRecord[];
+  calls: CallRecord[];
+}
+
+interface SigningKey {
+  privateKey: KeyLike;
+  publicJwk: JWK;
+  kid: string;
+}
+
+export const DEFAULT_OIDC_CLIENT_ID = 'voltmall-local';
+export const DEFAULT_OIDC_CLIENT_SECRET = 'voltmall-local-secret';
+const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8080/api/auth/oauth/fake/callback';
+const DEFAULT_USER: OidcUser = {
+  sub: 'fake-user-1',
+  email: 'oidc.user@example.com',
+  email_verified: true,
+  name: 'OIDC Test User',
+};
+
+const userSchema = z.strictObject({
+  sub: z.string().min(1).max(255),
+  email: z.string().min(3).max(254).optional(),
+  email_verified: z.boolean().optional(),
+  name: z.string().min(1).max(255).optional(),
+});
+const controlSchema = z.strictObject({ user: userSchema.optional(), deny: z.boolean().optional() });
+
+// RFC 7636: verifier and S256 challenge are 43..128 characters of the unreserved set.
+const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+const authorizeQuerySchema = z.object({
+  client_id: z.string().min(1),
+  redirect_uri: z.string().min(1),
+  response_type: z.string().optional(),
+  scope: z.string().optional(),
+  state: z.string().optional(),
+  nonce: z.string().optional(),
+  code_challenge: z.string().optional(),
+  code_challenge_method: z.string().optional(),
+});
+
+const tokenBodySchema = z.object({
+  grant_type: z.string().optional(),
+  code: z.string().optional(),
+  redirect_uri: z.string().optional(),
+  code_verifier: z.string().optional(),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
+});
+
+const oauthError = (error: string) => (description: string) => ({ error, error_description: description });
+const invalidRequest = oauthError('invalid_request');
+
+const randomToken = () => randomBytes(32).toString('base64url');
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** `base64url(sha256(ascii(value)))`: the S256 transform of RFC 7636, also the left-half basis of at_hash. */
+function sha256Base64Url(value: string, bytes = 32): string {
+  return createHash('sha256').update(value, 'ascii').digest().subarray(0, bytes).toString('base64url');
+}
+
+async function createSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return { privateKey, kid, publicJwk: { ...jwk, kid, alg: 'RS256', use: 'sig' } };
+}
+
+/** RFC 6749 §2.3.1: client_secret_basic credentials are form-urlencoded before base64. */
+function parseBasicClientCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
+  if (match?.[1] === undefined) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const formDecode = (value: string) => decodeURIComponent(value.replaceAll('+', ' '));
+  try {
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function createOidcProviderApp(options: OidcProviderOptions = {}): {
+  app: express.Express;
+  state: OidcProviderState;
+  /** Resolves once the signing key exists (requests that need it wait for it anyway). */
+  ready: Promise<void>;
+  dispose(): void;
+} {
+  const clients = options.clients ?? [
+    {
+      clientId: DEFAULT_OIDC_CLIENT_ID,
+      clientSecret: DEFAULT_OIDC_CLIENT_SECRET,
+      redirectUris: options.redirectUris ?? [DEFAULT_REDIRECT_URI],
+    },
+  ];
+  const initialUser = userSchema.parse(options.user ?? DEFAULT_USER);
+  const codeTtlSeconds = options.codeTtlSeconds ?? 60;
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
+  const signingKey = createSigningKey();
+
+  const state: OidcProviderState = {
+    issuer: options.issuer?.replace(/\/+$/, ''),
+    clients,
+    user: { ...initialUser },
+    deny: false,
+    codes: new Map(),
+    accessTokens: new Map(),
+    authorizations: [],
+    calls: [],
+  };
+
+  const issuerFor = (req: express.Request) => state.issuer ?? `${req.protocol}://${req.get('host') ?? ''}`;
+
+  function sweepExpired(now: number): void {
+    for (const [code, record] of state.codes) if (record.expiresAt <= now) state.codes.delete(code);
+    for (const [token, record] of state.accessTokens)
+      if (record.expiresAt <= now) state.accessTokens.delete(token);
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(recordCalls(state.calls));
+
+  app.get('/.well-known/openid-configuration', (req, res) => {
+    const issuer = issuerFor(req);
+    res.json({
+      issuer,
+      authorization_endpoint: `${issuer}/authorize`,
+      token_endpoint: `${issuer}/token`,
+      userinfo_endpoint: `${issuer}/userinfo`,
+      jwks_uri: `${issuer}/jwks`,
+      response_types_supported: ['code'],
+      grant_types_supported: ['authorization_code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      scopes_supported: ['openid', 'email', 'profile'],
+      claims_supported: [
+        'iss',
+        'aud',
+        'sub',
+        'iat',
+        'exp',
+        'auth_time',
+        'nonce',
+        'email',
+        'email_verified',
+        'name',
+      ],
+      authorization_response_iss_parameter_supported: true,
+    });
+  });
+
+  app.get('/jwks', async (_req, res) => {
+    res.json({ keys: [(await signingKey).publicJwk] });
+  });
+
+  app.get('/authorize', (req, res) => {
+    const query = parseOr400(authorizeQuerySchema, req.query, res, invalidRequest);
+    if (query === undefined) return;
+    const client = state.clients.find((candidate) => candidate.clientId === query.client_id);
+    if (client === undefined) {
+      res.status(400).json(invalidRequest(`unknown client_id '${query.client_id}'`));
+      return;
+    }
+    if (!client.redirectUris.includes(query.redirect_uri)) {
+      // Never redirect to an unregistered URI (open redirector); tell the developer instead.
+      res
+        .status(400)
+        .json(invalidRequest(`redirect_uri '${query.redirect_uri}' is not registered for this client`));
+      return;
+    }
+
+    const issuer = issuerFor(req);
+    // From here the redirect URI is trusted, so errors travel back to it (RFC 6749 §4.1.2.1).
+    const redirectBack = (params: Record<string, string>) => {
+      const location = new URL(query.redirect_uri);
+      for (const [name, value] of Object.entries(params)) location.searchParams.set(name, value);
+      if (query.state !== undefined) location.searchParams.set('state', query.state);
+      location.searchParams.set('iss', issuer);
+      res.status(302).location(location.href).json({ redirect: location.href });
+    };
+    const fail = (error: string, description: string) =>
+      redirectBack({ error, error_description: description });
+
+    if (query.response_type !== 'code')
+      return fail('unsupported_response_type', "response_type must be 'code'");
+    const scope = query.scope ?? '';
+    if (!scope.split(' ').includes('openid')) return fail('invalid_scope', "scope must include 'openid'");
+    if (!query.state) return fail('invalid_request', 'state is required');
+    if (!query.nonce) return fail('invalid_request', 'nonce is required');
+    if (query.code_challenge === undefined || !PKCE_VALUE.test(query.code_challenge)) {
+      return fail('invalid_request', 'code_challenge is required (43..128 characters, base64url)');
+    }
+    if (query.code_challenge_method !== 'S256') {
+      return fail('invalid_request', "code_challenge_method must be 'S256'");
+    }
+
+    const user = { ...state.user };
+    state.authorizations.push({
+      clientId: client.clientId,
+      redirectUri: query.redirect_uri,
+      state: query.state,
+      nonce: query.nonce,
+      scope,
+      sub: user.sub,
+      requestId: requestIdOf(req),
+      at: new Date().toISOString(),
+    });
+    if (state.deny) return fail('access_denied', 'the test user declined');
+
+    const now = nowSeconds();
+    sweepExpired(now);
+    const code = randomToken();
+    state.codes.set(code, {
+      clientId: client.clientId,
+      redirectUri: query.redirect_uri,
+      codeChallenge: query.code_challenge,
+      nonce: query.nonce,
+      scope,
+      user,
+      authTime: now,
+      expiresAt: now + codeTtlSeconds,
+      redeemed: false,
+    });
+    redirectBack({ code });
+  });
+
+  app.post('/token', async (req, res) => {
+    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+    if (!req.is('application/x-www-form-urlencoded')) {
+      res.status(400).json(invalidRequest('the body must be application/x-www-form-urlencoded'));
+      return;
+    }
+    const body = parseOr400(tokenBodySchema, req.body ?? {}, res, () =>
+      invalidRequest('the body must be application/x-www-form-urlencoded with single-valued parameters'),
+    );
+    if (body === undefined) return;
+
+    const basic = parseBasicClientCredentials(req.get('authorization'));
+    if (req.get('authorization') !== undefined && basic === undefined) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Basic realm="fake-oidc"')
+        .json(oauthError('invalid_client')('malformed Basic credentials'));
+      return;
+    }
+    if (basic !== undefined && body.client_secret !== undefined) {
+      res.status(400).json(invalidRequest('use one client authentication method, not two'));
+      return;
+    }
+    if (basic !== undefined && body.client_id !== undefined && body.client_id !== basic.id) {
+      res.status(400).json(invalidRequest('client_id does not match the Basic credentials'));
+      return;
+    }
+    const credentials = basic ?? { id: body.client_id, secret: body.client_secret };
+    const client = state.clients.find((candidate) => candidate.clientId === credentials.id);
+    if (
+      client === undefined ||
+      credentials.secret === undefined ||
+      client.clientSecret !== credentials.secret
+    ) {
+      if (basic !== undefined) res.set('WWW-Authenticate', 'Basic realm="fake-oidc"');
+      res.status(401).json(oauthError('invalid_client')('client authentication failed'));
+      return;
+    }
+
+    if (body.grant_type !== 'authorization_code') {
+      res.status(400).json(oauthError('unsupported_grant_type')("grant_type must be 'authorization_code'"));
+      return;
+    }
+    if (body.code === undefined || body.redirect_uri === undefined || body.code_verifier === undefined) {
+      res.status(400).json(invalidRequest('code, redirect_uri and code_verifier are required'));
+      return;
+    }
+    if (!PKCE_VALUE.test(body.code_verifier)) {
+      res.status(400).json(invalidRequest('code_verifier must be 43..128 characters of [A-Za-z0-9-._~]'));
+      return;
+    }
+
+    const invalidGrant = (description: string) =>
+      res.status(400).json(oauthError('invalid_grant')(description));
+    const now = nowSeconds();
+    const record = state.codes.get(body.code);
+    if (record === undefined || record.expiresAt <= now) return invalidGrant('unknown or expired code');
+    if (record.redeemed) {
+      // RFC 6749 §4.1.2: a replayed code should revoke what it already produced.
+      if (record.accessToken !== undefined) state.accessTokens.delete(record.accessToken);
+      return invalidGrant('code was already used');
+    }
+    // Single use, also when this attempt fails: a code is good for exactly one try.
+    record.redeemed = true;
+    if (record.clientId !== client.clientId) return invalidGrant('code was issued to another client');
+    if (record.redirectUri !== body.redirect_uri)
+      return invalidGrant('redirect_uri differs from the authorization request');
+    if (sha256Base64Url(body.code_verifier) !== record.codeChallenge) {
+      return invalidGrant('code_verifier does not match code_challenge');
+    }
+
+    const key = await signingKey;
+    const accessToken = randomToken();
+    const expiresAt = now + tokenTtlSeconds;
+    record.accessToken = accessToken;
+    state.accessTokens.set(accessToken, {
+      clientId: client.clientId,
+      scope: record.scope,
+      user: record.user,
+      expiresAt,
+    });
+    const idToken = await new SignJWT({
+      ...record.user,
+      nonce: record.nonce,
+      auth_time: record.authTime,
+      at_hash: sha256Base64Url(accessToken, 16),
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .setIssuer(issuerFor(req))
+      .setAudience(client.clientId)
+      .setSubject(record.user.sub)
+      .setIssuedAt(now)
+      .setExpirationTime(expiresAt)
+      .sign(key.privateKey);
+    res.json({
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: tokenTtlSeconds,
+      scope: record.scope,
+      id_token: idToken,
+    });
+  });
+
+  app.get('/userinfo', (req, res) => {
+    const match = /^Bearer (\S+)$/i.exec(req.get('authorization') ?? '');
+    const token = match?.[1] === undefined ? undefined : state.accessTokens.get(match[1]);
+    if (token === undefined || token.expiresAt <= nowSeconds()) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer error="invalid_token"')
+        .json(oauthError('invalid_token')('missing, unknown or expired access token'));
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json(token.user);
+  });
+
+  app.get('/__control', (_req, res) => {
+    res.json({ user: state.user, deny: state.deny });
+  });
+
+  app.post('/__control', (req, res) => {
+    const update = parseOr400(controlSchema, req.body ?? {}, res, invalidRequest);
+    if (update === undefined) return;
+    if (update.user !== undefined) state.user = update.user;
+    if (update.deny !== undefined) state.deny = update.deny;
+    res.json({ user: state.user, deny: state.deny });
+  });
+
+  app.get('/__authorizations', (_req, res) => {
+    res.json({ authorizations: state.authorizations });
+  });
+
+  app.get('/__calls', (_req, res) => {
+    res.json({ calls: state.calls });
+  });
+
+  app.post('/__reset', (_req, res) => {
+    state.user = { ...initialUser };
+    state.deny = false;
+    state.codes.clear();
+    state.accessTokens.clear();
+    state.authorizations.length = 0;
+    state.calls.length = 0;
+    res.json({ reset: true });
+  });
+
+  app.use(notFoundJson(oauthError('not_found')));
+  app.use(errorJson(invalidRequest));
+
+  return {
+    app,
+    state,
+    ready: signingKey.then(() => undefined),
+    // Nothing here waits on timers or held sockets; kept so all fakes close the same way.
+    dispose: () => undefined,
+  };
+}
+
+export async function startOidcProvider(
+  options: OidcProviderOptions & ListenOptions = {},
+): Promise<StartedFake<OidcProviderState>> {
+  const { port, host, ...oidcOptions } = options;
+  const { app, state, ready, dispose } = createOidcProviderApp(oidcOptions);
+  await ready;
+  const started = await listenFake(app, dispose, state, { port, host });
+  state.issuer ??= started.url;
+  return started;
+}

@@ -1,0 +1,427 @@
+/**
+ * A fake Korean payment gateway shaped like Toss Payments' core API (confirm, lookup by order id, cancel),
+ * with idempotency keys and fault knobs so the payments worker can be tested against timeouts, 5xx,
+ * declines and the "charged, but the response was lost" case.
+ */
+import express from 'express';
+import { z } from 'zod';
+import {
+  type CallRecord,
+  type ListenOptions,
+  type StartedFake,
+  chance,
+  createLifecycle,
+  createRandom,
+  delay,
+  errorJson,
+  holdUntilClientLeaves,
+  listenFake,
+  newId,
+  notFoundJson,
+  parseOr400,
+  recordCalls,
+  requestIdOf,
+} from './fake-server';
+
+export interface PaymentGatewayKnobs {
+  /** Delay before every /v1 answer. */
+  latencyMs: number;
+  /** Probability (0..1) that a confirm is declined (not charged). */
+  declineRate: number;
+  /** Probability that a /v1 call answers 500 or 503 without doing anything. */
+  errorRate: number;
+  /** Probability that a /v1 call never answers (nothing done; the socket is held until the client leaves). */
+  timeoutRate: number;
+  /** Probability that a confirm or cancel is carried out, then the connection is destroyed unanswered. */
+  lostResponseRate: number;
+  /** Confirms for these order ids are always declined. */
+  declineOrderIds: string[];
+}
+
+export interface PaymentGatewayOptions extends Partial<PaymentGatewayKnobs> {
+  /** Expected in `Authorization: Basic base64(secretKey + ':')`. Default 'test_sk_voltmall'. */
+  secretKey?: string;
+  /** PRNG seed for the rate knobs. Default 1. */
+  seed?: number;
+}
+
+export type PaymentStatus = 'DONE' | 'PARTIAL_CANCELED' | 'CANCELED';
+
+export interface PaymentCancel {
+  transactionKey: string;
+  cancelReason: string;
+  cancelAmount: number;
+  refundableAmount: number;
+  cancelStatus: 'DONE';
+  canceledAt: string;
+}
+
+/** The payment object, as Toss returns it (only the fields this shop uses). */
+export interface Payment {
+  paymentKey: string;
+  orderId: string;
+  status: PaymentStatus;
+  method: string;
+  currency: 'KRW';
+  totalAmount: number;
+  balanceAmount: number;
+  requestedAt: string;
+  approvedAt: string;
+  cancels: PaymentCancel[] | null;
+}
+
+export interface ChargeRecord {
+  orderId: string;
+  paymentKey: string;
+  amount: number;
+  idempotencyKey: string;
+  requestId: string | null;
+  at: string;
+}
+
+export interface RefundRecord {
+  orderId: string;
+  paymentKey: string;
+  amount: number;
+  cancelReason: string;
+  idempotencyKey: string;
+  requestId: string | null;
+  at: string;
+}
+
+interface StoredResponse {
+  fingerprint: string;
+  status: number;
+  body: object;
+}
+
+export interface PaymentGatewayState {
+  knobs: PaymentGatewayKnobs;
+  charges: ChargeRecord[];
+  refunds: RefundRecord[];
+  /** By paymentKey. */
+  payments: Map<string, Payment>;
+  paymentKeyByOrderId: Map<string, string>;
+  /** By `METHOD path idempotency-key`: Toss scopes a key to its API key, URL and method. */
+  idempotentResponses: Map<string, StoredResponse>;
+  calls: CallRecord[];
+}
+
+const rateSchema = z.number().min(0).max(1);
+const knobsSchema = z.strictObject({
+  latencyMs: z.int().min(0).max(600_000).optional(),
+  declineRate: rateSchema.optional(),
+  errorRate: rateSchema.optional(),
+  timeoutRate: rateSchema.optional(),
+  lostResponseRate: rateSchema.optional(),
+  declineOrderIds: z.array(z.string().min(1)).optional(),
+  seed: z.int().optional(),
+});
+
+// Toss limits: orderId 6..64 of [A-Za-z0-9_-] (we allow shorter ids such as database keys), paymentKey ≤ 200.
+const orderIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'orderId may hold only letters, digits, - and _');
+const paymentKeySchema = z.string().min(1).max(200);
+const amountSchema = z.int().positive().max(Number.MAX_SAFE_INTEGER);
+const idempotencyKeySchema = z.string().min(1).max(300);
+
+const confirmBodySchema = z.object({
+  paymentKey: paymentKeySchema,
+  orderId: orderIdSchema,
+  amount: amountSchema,
+});
+const cancelBodySchema = z.object({
+  cancelReason: z.string().min(1).max(200),
+  cancelAmount: amountSchema.optional(),
+});
+
+type Outcome = { status: number; body: object };
+
+const tossError = (code: string) => (message: string) => ({ code, message });
+const invalidRequest = tossError('INVALID_REQUEST');
+
+/** Toss prints times in KST with an explicit offset, e.g. 2024-05-01T13:45:00+09:00. */
+function kstTimestamp(date: Date): string {
+  return new Date(date.getTime() + 9 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+09:00');
+}
+
+export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
+  app: express.Express;
+  state: PaymentGatewayState;
+  dispose(): void;
+} {
+  const secretKey = options.secretKey ?? 'test_sk_voltmall';
+  const initialKnobs: PaymentGatewayKnobs = {
+    latencyMs: options.latencyMs ?? 0,
+    declineRate: options.declineRate ?? 0,
+    errorRate: options.errorRate ?? 0,
+    timeoutRate: options.timeoutRate ?? 0,
+    lostResponseRate: options.lostResponseRate ?? 0,
+    declineOrderIds: [...(options.declineOrderIds ?? [])],
+  };
+  knobsSchema.parse({ ...initialKnobs, seed: options.seed });
+  const initialSeed = options.seed ?? 1;
+  let random = createRandom(initialSeed);
+  const lifecycle = createLifecycle();
+
+  const state: PaymentGatewayState = {
+    knobs: structuredClone(initialKnobs),
+    charges: [],
+    refunds: [],
+    payments: new Map(),
+    paymentKeyByOrderId: new Map(),
+    idempotentResponses: new Map(),
+    calls: [],
+  };
+
+  function confirmPayment(
+    body: z.infer<typeof confirmBodySchema>,
+    idempotencyKey: string,
+    requestId: string | null,
+  ): Outcome {
+    const existingKey = state.paymentKeyByOrderId.get(body.orderId);
+    if (existingKey !== undefined || state.payments.has(body.paymentKey)) {
+      return {
+        status: 400,
+        body: { code: 'ALREADY_PROCESSED_PAYMENT', message: '이미 처리된 결제 입니다.' },
+      };
+    }
+    if (state.knobs.declineOrderIds.includes(body.orderId) || chance(random, state.knobs.declineRate)) {
+      return {
+        status: 400,
+        body: { code: 'REJECT_CARD_PAYMENT', message: '한도초과 혹은 잔액부족으로 결제에 실패했습니다.' },
+      };
+    }
+    const now = new Date();
+    const payment: Payment = {
+      paymentKey: body.paymentKey,
+      orderId: body.orderId,
+      status: 'DONE',
+      method: '카드',
+      currency: 'KRW',
+      totalAmount: body.amount,
+      balanceAmount: body.amount,
+      requestedAt: kstTimestamp(now),
+      approvedAt: kstTimestamp(now),
+      cancels: null,
+    };
+    state.payments.set(payment.paymentKey, payment);
+    state.paymentKeyByOrderId.set(payment.orderId, payment.paymentKey);
+    state.charges.push({
+      orderId: payment.orderId,
+      paymentKey: payment.paymentKey,
+      amount: payment.totalAmount,
+      idempotencyKey,
+      requestId,
+      at: now.toISOString(),
+    });
+    return { status: 200, body: structuredClone(payment) };
+  }
+
+  function cancelPayment(
+    paymentKey: string,
+    body: z.infer<typeof cancelBodySchema>,
+    idempotencyKey: string,
+    requestId: string | null,
+  ): Outcome {
+    const payment = state.payments.get(paymentKey);
+    if (payment === undefined) {
+      return { status: 404, body: { code: 'NOT_FOUND_PAYMENT', message: '존재하지 않는 결제 정보 입니다.' } };
+    }
+    if (payment.status === 'CANCELED') {
+      return { status: 400, body: { code: 'ALREADY_CANCELED_PAYMENT', message: '이미 취소된 결제 입니다.' } };
+    }
+    const cancelAmount = body.cancelAmount ?? payment.balanceAmount;
+    if (cancelAmount > payment.balanceAmount) {
+      return {
+        status: 400,
+        body: { code: 'NOT_CANCELABLE_AMOUNT', message: '취소 할 수 없는 금액 입니다.' },
+      };
+    }
+    const now = new Date();
+    payment.balanceAmount -= cancelAmount;
+    payment.status = payment.balanceAmount === 0 ? 'CANCELED' : 'PARTIAL_CANCELED';
+    payment.cancels = [
+      ...(payment.cancels ?? []),
+      {
+        transactionKey: newId('tx'),
+        cancelReason: body.cancelReason,
+        cancelAmount,
+        refundableAmount: payment.balanceAmount,
+        cancelStatus: 'DONE',
+        canceledAt: kstTimestamp(now),
+      },
+    ];
+    state.refunds.push({
+      orderId: payment.orderId,
+      paymentKey,
+      amount: cancelAmount,
+      cancelReason: body.cancelReason,
+      idempotencyKey,
+      requestId,
+      at: now.toISOString(),
+    });
+    return { status: 200, body: structuredClone(payment) };
+  }
+
+  /**
+   * Runs `operation` once per (method, path, Idempotency-Key): a retry with the same body gets the first
+   * answer back; the same key with another body is a client bug and gets 422.
+   */
+  function idempotent(
+    operation: (req: express.Request, res: express.Response, idempotencyKey: string) => Outcome | undefined,
+  ) {
+    return (req: express.Request, res: express.Response): void => {
+      const idempotencyKey = parseOr400(idempotencyKeySchema, req.get('idempotency-key'), res, (message) =>
+        invalidRequest(`Idempotency-Key header is required (1..300 characters): ${message}`),
+      );
+      if (idempotencyKey === undefined) return;
+      const scope = `${req.method} ${req.path} ${idempotencyKey}`;
+      const fingerprint = JSON.stringify(req.body ?? null);
+      let stored = state.idempotentResponses.get(scope);
+      if (stored !== undefined && stored.fingerprint !== fingerprint) {
+        res.status(422).json({
+          code: 'IDEMPOTENCY_KEY_REUSED',
+          message: 'this Idempotency-Key was already used with a different request body',
+        });
+        return;
+      }
+      if (stored === undefined) {
+        const outcome = operation(req, res, idempotencyKey);
+        if (outcome === undefined) return; // the operation answered a validation error itself
+        stored = { fingerprint, ...outcome };
+        state.idempotentResponses.set(scope, stored);
+      } else {
+        res.set('Idempotent-Replayed', 'true');
+      }
+      if (chance(random, state.knobs.lostResponseRate)) {
+        req.socket.destroy();
+        return;
+      }
+      res.status(stored.status).json(stored.body);
+    };
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '100kb' }));
+  app.use(recordCalls(state.calls));
+
+  app.use('/v1', async (req, res, next) => {
+    const expected = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
+    if (req.get('authorization') !== expected) {
+      res.status(401).json({
+        code: 'UNAUTHORIZED_KEY',
+        message: '인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다.',
+      });
+      return;
+    }
+    if (!(await delay(state.knobs.latencyMs, lifecycle.shutdownSignal))) {
+      req.socket.destroy();
+      return;
+    }
+    if (chance(random, state.knobs.timeoutRate)) {
+      await holdUntilClientLeaves(req, lifecycle.shutdownSignal);
+      return;
+    }
+    if (chance(random, state.knobs.errorRate)) {
+      const unavailable = random() < 0.5;
+      res
+        .status(unavailable ? 503 : 500)
+        .json(
+          unavailable
+            ? { code: 'SERVICE_UNAVAILABLE', message: '일시적으로 서비스를 이용할 수 없습니다.' }
+            : { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 시스템 처리 작업이 실패했습니다.' },
+        );
+      return;
+    }
+    next();
+  });
+
+  app.post(
+    '/v1/payments/confirm',
+    idempotent((req, res, idempotencyKey) => {
+      const body = parseOr400(confirmBodySchema, req.body, res, invalidRequest);
+      return body && confirmPayment(body, idempotencyKey, requestIdOf(req));
+    }),
+  );
+
+  app.get('/v1/payments/orders/:orderId', (req, res) => {
+    const paymentKey = state.paymentKeyByOrderId.get(req.params.orderId);
+    const payment = paymentKey === undefined ? undefined : state.payments.get(paymentKey);
+    if (payment === undefined) {
+      res.status(404).json({ code: 'NOT_FOUND_PAYMENT', message: '존재하지 않는 결제 정보 입니다.' });
+      return;
+    }
+    res.json(payment);
+  });
+
+  app.get('/v1/payments/:paymentKey', (req, res) => {
+    const payment = state.payments.get(req.params.paymentKey);
+    if (payment === undefined) {
+      res.status(404).json({ code: 'NOT_FOUND_PAYMENT', message: '존재하지 않는 결제 정보 입니다.' });
+      return;
+    }
+    res.json(payment);
+  });
+
+  app.post(
+    '/v1/payments/:paymentKey/cancel',
+    idempotent((req, res, idempotencyKey) => {
+      const body = parseOr400(cancelBodySchema, req.body, res, invalidRequest);
+      const paymentKey = String(req.params.paymentKey);
+      return body && cancelPayment(paymentKey, body, idempotencyKey, requestIdOf(req));
+    }),
+  );
+
+  app.get('/__control', (_req, res) => {
+    res.json(state.knobs);
+  });
+
+  app.post('/__control', (req, res) => {
+    const update = parseOr400(knobsSchema, req.body ?? {}, res, invalidRequest);
+    if (update === undefined) return;
+    const { seed, ...knobs } = update;
+    if (seed !== undefined) random = createRandom(seed);
+    Object.assign(state.knobs, knobs);
+    res.json(state.knobs);
+  });
+
+  app.get('/__charges', (req, res) => {
+    const orderId = typeof req.query.orderId === 'string' ? req.query.orderId : undefined;
+    const matches = (record: { orderId: string }) => orderId === undefined || record.orderId === orderId;
+    res.json({ charges: state.charges.filter(matches), refunds: state.refunds.filter(matches) });
+  });
+
+  app.get('/__calls', (_req, res) => {
+    res.json({ calls: state.calls });
+  });
+
+  app.post('/__reset', (_req, res) => {
+    state.knobs = structuredClone(initialKnobs);
+    state.charges.length = 0;
+    state.refunds.length = 0;
+    state.payments.clear();
+    state.paymentKeyByOrderId.clear();
+    state.idempotentResponses.clear();
+    state.calls.length = 0;
+    random = createRandom(initialSeed);
+    res.json({ reset: true });
+  });
+
+  app.use(notFoundJson(tossError('NOT_FOUND')));
+  app.use(errorJson(invalidRequest));
+
+  return { app, state, dispose: lifecycle.dispose };
+}
+
+export async function startPaymentGateway(
+  options: PaymentGatewayOptions & ListenOptions = {},
+): Promise<StartedFake<PaymentGatewayState>> {
+  const { port, host, ...gatewayOptions } = options;
+  const { app, state, dispose } = createPaymentGatewayApp(gatewayOptions);
+  return listenFake(app, dispose, state, { port, host });
+}
