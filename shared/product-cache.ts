@@ -1,0 +1,82 @@
+import type { Knex } from 'knex';
+import { appKey, type Redis } from './redis';
+
+/**
+ * The Redis-cached product summary: what a cart line or a listing needs to show price, name and
+ * availability without touching MySQL. Written on a miss (cache-aside), deleted on every admin change and
+ * on every stock change, and bounded by a TTL so a lost invalidation heals by itself.
+ */
+export interface ProductSummary {
+  id: number;
+  name: string;
+  brand: string;
+  price: number;
+  stock: number;
+  status: 'active' | 'deleted';
+  imageUrl: string | null;
+}
+
+export type Availability = 'in_stock' | 'low_stock' | 'out_of_stock' | 'removed';
+
+/** At or below this many units a product shows as low on stock. */
+export const LOW_STOCK_THRESHOLD = 5;
+export const PRODUCT_CACHE_TTL_SECONDS = 600;
+
+export function availabilityOf(summary: Pick<ProductSummary, 'stock' | 'status'>, wanted = 1): Availability {
+  if (summary.status !== 'active') return 'removed';
+  if (summary.stock <= 0 || summary.stock < wanted) return 'out_of_stock';
+  return summary.stock <= LOW_STOCK_THRESHOLD ? 'low_stock' : 'in_stock';
+}
+
+export const productSummaryKey = (prefix: string, id: number): string => appKey(prefix, 'product', 'summary', id);
+export const productDetailKey = (prefix: string, id: number): string => appKey(prefix, 'product', 'detail', id);
+
+async function loadSummaries(db: Knex, ids: number[]): Promise<ProductSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = (await db('products as p')
+    .leftJoin('product_images as i', function joinPrimary() {
+      this.on('i.product_id', '=', 'p.id').andOn('i.is_primary', '=', db.raw('1'));
+    })
+    .whereIn('p.id', ids)
+    .select('p.id', 'p.name', 'p.brand', 'p.price', 'p.stock', 'p.status', 'i.url as imageUrl')) as ProductSummary[];
+  const unique = new Map<number, ProductSummary>();
+  for (const row of rows) if (!unique.has(Number(row.id))) unique.set(Number(row.id), { ...row, id: Number(row.id) });
+  return [...unique.values()];
+}
+
+/**
+ * Summaries for `ids` in one MGET; misses are loaded from MySQL in one query and cached. Unknown ids are
+ * absent from the result.
+ */
+export async function getProductSummaries(
+  deps: { db: Knex; redis: Redis; prefix: string },
+  ids: number[],
+): Promise<Map<number, ProductSummary>> {
+  const result = new Map<number, ProductSummary>();
+  if (ids.length === 0) return result;
+  const cached = await deps.redis.mget(ids.map((id) => productSummaryKey(deps.prefix, id)));
+  const missing: number[] = [];
+  ids.forEach((id, index) => {
+    const value = cached[index];
+    if (value) result.set(id, JSON.parse(value) as ProductSummary);
+    else missing.push(id);
+  });
+  if (missing.length > 0) {
+    const loaded = await loadSummaries(deps.db, missing);
+    if (loaded.length > 0) {
+      const pipeline = deps.redis.pipeline();
+      for (const summary of loaded) {
+        result.set(summary.id, summary);
+        pipeline.set(productSummaryKey(deps.prefix, summary.id), JSON.stringify(summary), 'EX', PRODUCT_CACHE_TTL_SECONDS);
+      }
+      await pipeline.exec();
+    }
+  }
+  return result;
+}
+
+/** Drops the cached summary and detail of each product; call after any change to a product or its stock. */
+export async function invalidateProducts(redis: Redis, prefix: string, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await redis.unlink(...ids.flatMap((id) => [productSummaryKey(prefix, id), productDetailKey(prefix, id)]));
+}
