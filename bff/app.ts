@@ -3,6 +3,9 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { currentRequestId, requestIdMiddleware } from '../shared/tracing';
 import type { BffContext } from './context';
+import { authRoutes } from './auth/auth.routes';
+import { cartRoutes } from './cart/cart.routes';
+import { catalogueRoutes } from './catalogue/catalogue.routes';
 import { healthRoutes } from './health/health.routes';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { gatewayTrust } from './middleware/gateway-trust';
@@ -32,6 +35,10 @@ export function createApp(ctx: BffContext): Express {
   app.use(healthRoutes(ctx));
   app.use(gatewayTrust(ctx.config.GATEWAY_SECRET));
   app.use(express.json({ limit: '100kb' }));
+
+  app.use(authRoutes(ctx));
+  app.use(catalogueRoutes(ctx));
+  app.use(cartRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));

@@ -70,5 +70,8 @@ export function withTransaction<T>(knex: Knex, work: (trx: Knex.Transaction) => 
 
 /** MySQL/MariaDB duplicate-key error, for turning a unique-index race into a domain answer. */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'ER_DUP_ENTRY';
+  if (typeof error !== 'object' || error === null) return false;
+  // knex raises the driver's error; objection wraps it (UniqueViolationError) and keeps it as nativeError.
+  const { code, nativeError } = error as { code?: string; nativeError?: { code?: string } };
+  return code === 'ER_DUP_ENTRY' || nativeError?.code === 'ER_DUP_ENTRY';
 }

@@ -22,7 +22,7 @@ export abstract class AppError extends Error {
 
 export class ValidationError extends AppError {
   readonly status = 400;
-  readonly code = 'VALIDATION_FAILED';
+  readonly code: string = 'VALIDATION_FAILED';
 }
 
 export class UnauthorizedError extends AppError {

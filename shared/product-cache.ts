@@ -14,6 +14,7 @@ export interface ProductSummary {
   stock: number;
   status: 'active' | 'deleted';
   imageUrl: string | null;
+  categoryId: number;
 }
 
 export type Availability = 'in_stock' | 'low_stock' | 'out_of_stock' | 'removed';
@@ -28,19 +29,36 @@ export function availabilityOf(summary: Pick<ProductSummary, 'stock' | 'status'>
   return summary.stock <= LOW_STOCK_THRESHOLD ? 'low_stock' : 'in_stock';
 }
 
-export const productSummaryKey = (prefix: string, id: number): string => appKey(prefix, 'product', 'summary', id);
-export const productDetailKey = (prefix: string, id: number): string => appKey(prefix, 'product', 'detail', id);
+export const productSummaryKey = (prefix: string, id: number): string =>
+  appKey(prefix, 'product', 'summary', id);
+export const productDetailKey = (prefix: string, id: number): string =>
+  appKey(prefix, 'product', 'detail', id);
 
-async function loadSummaries(db: Knex, ids: number[]): Promise<ProductSummary[]> {
+/**
+ * Summaries for `ids` straight from MySQL (primary image included), bypassing Redis: the loader behind
+ * {@link getProductSummaries}, and the fallback of a reader that must keep working while Redis is down.
+ */
+export async function loadProductSummaries(db: Knex, ids: number[]): Promise<ProductSummary[]> {
   if (ids.length === 0) return [];
   const rows = (await db('products as p')
     .leftJoin('product_images as i', function joinPrimary() {
       this.on('i.product_id', '=', 'p.id').andOn('i.is_primary', '=', db.raw('1'));
     })
     .whereIn('p.id', ids)
-    .select('p.id', 'p.name', 'p.brand', 'p.price', 'p.stock', 'p.status', 'i.url as imageUrl')) as ProductSummary[];
+    .select(
+      'p.id',
+      'p.name',
+      'p.brand',
+      'p.price',
+      'p.stock',
+      'p.status',
+      'i.url as imageUrl',
+      'p.category_id as categoryId',
+    )) as ProductSummary[];
   const unique = new Map<number, ProductSummary>();
-  for (const row of rows) if (!unique.has(Number(row.id))) unique.set(Number(row.id), { ...row, id: Number(row.id) });
+  for (const row of rows)
+    if (!unique.has(Number(row.id)))
+      unique.set(Number(row.id), { ...row, id: Number(row.id), categoryId: Number(row.categoryId) });
   return [...unique.values()];
 }
 
@@ -62,12 +80,17 @@ export async function getProductSummaries(
     else missing.push(id);
   });
   if (missing.length > 0) {
-    const loaded = await loadSummaries(deps.db, missing);
+    const loaded = await loadProductSummaries(deps.db, missing);
     if (loaded.length > 0) {
       const pipeline = deps.redis.pipeline();
       for (const summary of loaded) {
         result.set(summary.id, summary);
-        pipeline.set(productSummaryKey(deps.prefix, summary.id), JSON.stringify(summary), 'EX', PRODUCT_CACHE_TTL_SECONDS);
+        pipeline.set(
+          productSummaryKey(deps.prefix, summary.id),
+          JSON.stringify(summary),
+          'EX',
+          PRODUCT_CACHE_TTL_SECONDS,
+        );
       }
       await pipeline.exec();
     }
@@ -79,4 +102,24 @@ export async function getProductSummaries(
 export async function invalidateProducts(redis: Redis, prefix: string, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   await redis.unlink(...ids.flatMap((id) => [productSummaryKey(prefix, id), productDetailKey(prefix, id)]));
+}
+
+/**
+ * Key of the product-listing generation: a counter that is part of every cached listing page, so bumping
+ * it retires all of them at once (there is no way to know which cached pages one product appears on).
+ */
+export const productListingGenerationKey = (prefix: string): string =>
+  appKey(prefix, 'product', 'listing', 'generation');
+
+/** Key of one cached listing page; `queryDigest` identifies the query, sort, page size and cursor. */
+export const productListingPageKey = (prefix: string, queryDigest: string): string =>
+  appKey(prefix, 'product', 'listing', 'page', queryDigest);
+
+/**
+ * Retires every cached listing page; call after a change that can move a product in or out of a listing
+ * or reorder it (create, edit, delete, restore). Stock moves need not call it: listed items show live
+ * availability from the summaries, and the `inStock` filter may lag by the page TTL.
+ */
+export async function invalidateProductListings(redis: Redis, prefix: string): Promise<void> {
+  await redis.incr(productListingGenerationKey(prefix));
 }

@@ -17,9 +17,18 @@ export interface TestBff {
 /** The real BFF app on an ephemeral port, against the given database and Redis prefix. */
 export async function startTestBff(
   env: { DATABASE_URL: string; REDIS_PREFIX: string } & Record<string, string>,
+  options: { logLines?: string[] } = {},
 ): Promise<TestBff> {
   const config = loadConfig({ ...process.env, ...env });
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'bff-test' });
+  // With logLines, every JSON log line is collected so a test can assert what was logged.
+  const logLines = options.logLines;
+  const logger = logLines
+    ? createLogger({
+        level: 'info',
+        name: 'bff-test',
+        destination: { write: (line: string) => logLines.push(line) },
+      })
+    : createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'bff-test' });
   const ctx = createBffContext(config, logger);
   const server: Server = createApp(ctx).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));

@@ -10,10 +10,13 @@ export function notificationHandlers(ctx: WorkerContext): JobHandlers<Notificati
     sender: ctx.config.SMS_SENDER,
   });
   return {
-    // The job id is the idempotency key (one SMS per code); a retry after a lost answer may resend, which is
-    // harmless for a verification code.
+    // The job id is the provider's idempotency key: a retry after a lost answer never sends the SMS twice.
     'send-sms': async (job) => {
-      const { messageId } = await sms.send({ to: job.data.to, text: job.data.text });
+      const { messageId } = await sms.send({
+        to: job.data.to,
+        text: job.data.text,
+        idempotencyKey: job.id ?? job.name,
+      });
       ctx.logger.info({ messageId }, 'sms sent');
       return { messageId };
     },

@@ -3,7 +3,7 @@ import { currentRequestId } from '../../shared/tracing';
 
 /** The SMS provider over HTTP. 4xx answers are permanent (no retry); timeouts and 5xx are retried by BullMQ. */
 export interface SmsClient {
-  send(message: { to: string; text: string }): Promise<{ messageId: string }>;
+  send(message: { to: string; text: string; idempotencyKey: string }): Promise<{ messageId: string }>;
 }
 
 export function createSmsClient(options: {
@@ -13,13 +13,14 @@ export function createSmsClient(options: {
   timeoutMs?: number;
 }): SmsClient {
   return {
-    async send({ to, text }) {
+    async send({ to, text, idempotencyKey }) {
       const response = await fetch(new URL('/v1/messages', options.baseUrl), {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           authorization: `Bearer ${options.apiKey}`,
           'x-request-id': currentRequestId() ?? '',
+          'idempotency-key': idempotencyKey,
         },
         body: JSON.stringify({ to, text, from: options.sender }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),

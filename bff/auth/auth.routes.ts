@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import type { BffContext } from '../context';
+import { requireUser } from '../http/identity';
+import { parseInput } from '../http/validate';
+import {
+  loginBody,
+  oauthCallbackQuery,
+  oauthProviderParams,
+  refreshBody,
+  signupBody,
+  smsSendBody,
+  smsVerifyBody,
+} from './auth.schemas';
+import { authService } from './auth.service';
+import { oauthService } from './oauth.service';
+import { smsVerificationService } from './sms-verification.service';
+
+export function authRoutes(ctx: BffContext): Router {
+  const auth = authService(ctx);
+  const sms = smsVerificationService(ctx);
+  const oauth = oauthService(ctx, auth);
+  const router = Router();
+
+  router.post('/api/auth/signup', async (req, res) => {
+    const user = await auth.signup(parseInput(signupBody, req.body, 'signup'));
+    res.status(201).location('/api/users/me').json({ user: user.toPublic() });
+  });
+
+  router.post('/api/auth/login', async (req, res) => {
+    res.json(await auth.login(parseInput(loginBody, req.body, 'login')));
+  });
+
+  router.post('/api/auth/refresh', async (req, res) => {
+    res.json(await auth.refresh(parseInput(refreshBody, req.body, 'refresh').refreshToken));
+  });
+
+  router.post('/api/auth/logout', async (req, res) => {
+    await auth.logout(parseInput(refreshBody, req.body, 'logout').refreshToken);
+    res.status(204).end();
+  });
+
+  router.post('/api/auth/sms/send', async (req, res) => {
+    const { userId } = requireUser(req);
+    const { phone } = parseInput(smsSendBody, req.body ?? {}, 'SMS request');
+    res.status(202).json(await sms.sendCode(userId, phone));
+  });
+
+  router.post('/api/auth/sms/verify', async (req, res) => {
+    const { userId } = requireUser(req);
+    const { code } = parseInput(smsVerifyBody, req.body, 'SMS verification');
+    res.json({ verified: true, ...(await sms.verifyCode(userId, code)) });
+  });
+
+  router.get('/api/auth/oauth/:provider/start', async (req, res) => {
+    const { provider } = parseInput(oauthProviderParams, req.params, 'provider');
+    res.redirect(302, await oauth.start(provider));
+  });
+
+  router.get('/api/auth/oauth/:provider/callback', async (req, res) => {
+    const { provider } = parseInput(oauthProviderParams, req.params, 'provider');
+    const query = parseInput(oauthCallbackQuery, req.query, 'callback');
+    res.json(await oauth.callback(provider, query));
+  });
+
+  router.get('/api/users/me', async (req, res) => {
+    const { userId } = requireUser(req);
+    res.json({ user: (await auth.me(userId)).toPublic() });
+  });
+
+  return router;
+}

@@ -1,0 +1,94 @@
+import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { BffContext } from '../context';
+import {
+  NotFoundError,
+  TooManyRequestsError,
+  UnprocessableError,
+  ValidationError,
+} from '../../shared/errors';
+import { appKey } from '../../shared/redis';
+import { currentRequestId } from '../../shared/tracing';
+import { usersRepository } from '../users/users.repository';
+import { enqueue } from '../http/enqueue';
+
+const CODE_TTL_SECONDS = 180;
+const RESEND_COOLDOWN_SECONDS = 60;
+const MAX_ATTEMPTS = 5;
+
+class WrongCodeError extends UnprocessableError {
+  override readonly code = 'SMS_CODE_INVALID';
+}
+
+/**
+ * Phone verification by SMS code. The code lives only in Redis, as an HMAC, for 3 minutes; five wrong
+ * tries burn it; a new code can be asked for once a minute. Sending goes through the notifications queue.
+ */
+export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | 'producers'>) {
+  const users = usersRepository(ctx.db);
+  const prefix = ctx.config.REDIS_PREFIX;
+  const codeKey = (userId: number) => appKey(prefix, 'sms', 'code', userId);
+  const cooldownKey = (userId: number) => appKey(prefix, 'sms', 'cooldown', userId);
+  const digest = (userId: number, code: string) =>
+    createHmac('sha256', ctx.config.GATEWAY_SECRET).update(`${userId}:${code}`).digest('hex');
+
+  return {
+    async sendCode(
+      userId: number,
+      requestedPhone: string | undefined,
+    ): Promise<{ expiresIn: number; resendIn: number }> {
+      const user = await users.findById(userId);
+      if (!user) throw new NotFoundError('Account not found');
+      const phone = requestedPhone ?? user.phone;
+      if (!phone) throw new ValidationError('No phone number: pass one in "phone"');
+
+      const cooled = await ctx.redis.set(cooldownKey(userId), '1', 'EX', RESEND_COOLDOWN_SECONDS, 'NX');
+      if (cooled === null) {
+        const ttl = await ctx.redis.ttl(cooldownKey(userId));
+        throw new TooManyRequestsError('Wait before asking for another code', {
+          headers: { 'Retry-After': String(Math.max(ttl, 1)) },
+        });
+      }
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      await ctx.redis
+        .multi()
+        .del(codeKey(userId))
+        .hset(codeKey(userId), { digest: digest(userId, code), phone, attempts: 0 })
+        .expire(codeKey(userId), CODE_TTL_SECONDS)
+        .exec();
+      await enqueue(() =>
+        ctx.producers.notifications.add(
+          'send-sms',
+          { to: phone, text: `[Voltmall] Your verification code is ${code}`, requestId: currentRequestId() },
+          { jobId: `sms-${userId}-${randomUUID()}` },
+        ),
+      );
+      return { expiresIn: CODE_TTL_SECONDS, resendIn: RESEND_COOLDOWN_SECONDS };
+    },
+
+    async verifyCode(userId: number, code: string): Promise<{ phone: string }> {
+      const key = codeKey(userId);
+      // Count the attempt before comparing, atomically, so parallel guesses cannot exceed the limit.
+      const [[, attempts], [, stored]] = (await ctx.redis
+        .multi()
+        .hincrby(key, 'attempts', 1)
+        .hgetall(key)
+        .exec()) as [[Error | null, number], [Error | null, Record<string, string>]];
+      if (!stored.digest || !stored.phone) {
+        await ctx.redis.del(key);
+        throw new WrongCodeError('No code is pending or it expired; ask for a new one');
+      }
+      if (attempts > MAX_ATTEMPTS) {
+        await ctx.redis.del(key);
+        throw new TooManyRequestsError('Too many wrong codes; ask for a new one');
+      }
+      const expected = Buffer.from(stored.digest, 'hex');
+      const actual = Buffer.from(digest(userId, code), 'hex');
+      if (!timingSafeEqual(expected, actual)) {
+        throw new WrongCodeError('The code is wrong', { details: { attemptsLeft: MAX_ATTEMPTS - attempts } });
+      }
+      await ctx.redis.del(key);
+      await users.markPhoneVerified(userId, stored.phone);
+      return { phone: stored.phone };
+    },
+  };
+}
