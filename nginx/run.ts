@@ -1,0 +1,135 @@
+/**
+ * `npm run gateway`: runs the nginx + Lua gateway in the foreground, configured from the
+ * environment (and .env when present). SIGTERM/SIGINT stop nginx gracefully; SIGHUP
+ * re-renders the config from the environment and reloads nginx without dropping connections.
+ *
+ * Variables: GATEWAY_SECRET (required), JWT_PUBLIC_KEYS ({"kid": "PEM"}) or JWT_PRIVATE_KEY
+ * (+ JWT_KID, default k1), GATEWAY_HOST, GATEWAY_PORT, BFF_UPSTREAMS (comma-separated),
+ * JWT_ISSUER, JWT_AUDIENCE, GATEWAY_ACCESS_LOG; NGINX_BIN and NGINX_MODULES_DIR for odd installs.
+ */
+import 'dotenv/config';
+import { createPublicKey } from 'node:crypto';
+import path from 'node:path';
+import { startGateway, writeGatewayConfig, type GatewayOptions } from './render';
+
+class MissingConfigError extends Error {}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '')
+    throw new MissingConfigError(`missing environment variable ${name}`);
+  return value;
+}
+
+function optional(name: string, fallback: string): string {
+  const value = process.env[name];
+  return value === undefined || value.trim() === '' ? fallback : value;
+}
+
+/** .env files often carry PEMs on one line with literal "\n" sequences. */
+function unescapePem(pem: string): string {
+  return pem.replace(/\\n/g, '\n');
+}
+
+function publicKeysFromEnv(): GatewayOptions['publicKeys'] {
+  const json = process.env.JWT_PUBLIC_KEYS;
+  if (json !== undefined && json.trim() !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new MissingConfigError('JWT_PUBLIC_KEYS must be a JSON object {"<kid>": "<SPKI PEM>"}');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new MissingConfigError('JWT_PUBLIC_KEYS must be a JSON object {"<kid>": "<SPKI PEM>"}');
+    }
+    return Object.entries(parsed).map(([kid, pem]) => {
+      if (typeof pem !== 'string')
+        throw new MissingConfigError(`JWT_PUBLIC_KEYS.${kid} must be a PEM string`);
+      return { kid, pem: unescapePem(pem) };
+    });
+  }
+  const privateKey = process.env.JWT_PRIVATE_KEY;
+  if (privateKey === undefined || privateKey.trim() === '') {
+    throw new MissingConfigError(
+      'missing environment variable JWT_PUBLIC_KEYS (or JWT_PRIVATE_KEY to derive it)',
+    );
+  }
+  let pem: string;
+  try {
+    pem = createPublicKey(unescapePem(privateKey)).export({ type: 'spki', format: 'pem' }).toString();
+  } catch (error) {
+    throw new MissingConfigError(`JWT_PRIVATE_KEY is not a PKCS8 PEM key (${(error as Error).message})`);
+  }
+  return [{ kid: optional('JWT_KID', 'k1'), pem }];
+}
+
+function optionsFromEnv(): GatewayOptions {
+  const gatewaySecret = required('GATEWAY_SECRET');
+  const port = Number(optional('GATEWAY_PORT', '8080'));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new MissingConfigError(`GATEWAY_PORT must be a port number, got ${process.env.GATEWAY_PORT}`);
+  }
+  return {
+    listenHost: optional('GATEWAY_HOST', '127.0.0.1'),
+    listenPort: port,
+    upstreams: optional('BFF_UPSTREAMS', '127.0.0.1:3000')
+      .split(',')
+      .map((upstream) => upstream.trim())
+      .filter(Boolean),
+    prefixDir: path.join(__dirname, '.run'),
+    publicKeys: publicKeysFromEnv(),
+    issuer: optional('JWT_ISSUER', 'voltmall'),
+    audience: optional('JWT_AUDIENCE', 'voltmall-api'),
+    gatewaySecret,
+    // Default: <prefix>/logs/access.log. '/dev/stdout' suits containers, but nginx cannot
+    // open it when our stdout is a socket (e.g. a Node parent's pipe), so it is opt-in.
+    accessLogPath: process.env.GATEWAY_ACCESS_LOG || undefined,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = optionsFromEnv();
+  const gateway = await startGateway(options);
+  console.log(
+    `gateway: nginx ${gateway.pid} listening on ${gateway.url}, upstreams ${options.upstreams.join(', ')}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`gateway: ${signal} received, stopping nginx`);
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`gateway: stop failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', () => {
+    writeGatewayConfig(optionsFromEnv())
+      .then(() => gateway.reload())
+      .then(
+        () => console.log('gateway: reloaded'),
+        (error: unknown) => console.error(`gateway: reload failed: ${(error as Error).message}`),
+      );
+  });
+
+  const { code, signal } = await gateway.exited;
+  if (!stopping) {
+    console.error(
+      `gateway: nginx exited unexpectedly (code ${code}, signal ${signal}); see nginx/.run/logs/error.log`,
+    );
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  // config problems are one line naming the variable; start-up failures add nginx's error log
+  console.error(`gateway: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
