@@ -7,6 +7,7 @@ import { authRoutes } from './auth/auth.routes';
 import { cartRoutes } from './cart/cart.routes';
 import { catalogueRoutes } from './catalogue/catalogue.routes';
 import { healthRoutes } from './health/health.routes';
+import { orderRoutes } from './orders/orders.routes';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { gatewayTrust } from './middleware/gateway-trust';
 
@@ -39,6 +40,7 @@ export function createApp(ctx: BffContext): Express {
   app.use(authRoutes(ctx));
   app.use(catalogueRoutes(ctx));
   app.use(cartRoutes(ctx));
+  app.use(orderRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));

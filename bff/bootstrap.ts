@@ -3,6 +3,7 @@ import { createDatabase } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { closeRedis, createRedis } from '../shared/redis';
 import type { BffContext } from './context';
+import { OrderEventsListener } from './orders/order-events.listener';
 import { createProducers } from './producers';
 
 /** Opens the BFF's connections; `close` releases them in reverse order. */
@@ -12,13 +13,16 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
   const redis = createRedis(config.REDIS_URL, 'client', {}, onRedisError);
   const producerConnection = createRedis(config.REDIS_URL, 'producer', {}, onRedisError);
   const producers = createProducers(producerConnection, config.REDIS_PREFIX);
+  const orderEvents = new OrderEventsListener(config, logger);
   return {
     config,
     logger,
     db,
     redis,
     producers,
+    orderEvents,
     async close() {
+      await orderEvents.close();
       await producers.closeAll();
       await Promise.all([closeRedis(producerConnection), closeRedis(redis)]);
       await db.destroy();

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { Redis } from '../shared/redis';
+import type { OrderEventsListener } from './orders/order-events.listener';
 import type { Producers } from './producers';
 
 /** What the BFF's routes and services are built from; tests build it against their own database and prefix. */
@@ -12,4 +13,6 @@ export interface BffContext {
   /** Fail-fast Redis client for request paths (carts, caches, SMS codes). */
   redis: Redis;
   producers: Producers;
+  /** Order state changes from the workers, for Prefer: wait and SSE. */
+  orderEvents: OrderEventsListener;
 }

@@ -1,7 +1,20 @@
 import type { Knex } from 'knex';
+import type { TypedQueue } from '../queues/define-queue';
+import type { OrderJobs } from '../queues/orders.queue';
+import type { PaymentJobs } from '../queues/payments.queue';
+import type { StatsJobs } from '../queues/stats.queue';
+import type { StockJobs } from '../queues/stock.queue';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { Redis } from '../shared/redis';
+
+/** Queues a worker hands the next step of an order to. */
+export interface WorkerProducers {
+  orders: TypedQueue<OrderJobs>;
+  stock: TypedQueue<StockJobs>;
+  payments: TypedQueue<PaymentJobs>;
+  stats: TypedQueue<StatsJobs>;
+}
 
 /** What processors are built from; tests build it against their own database and Redis prefix. */
 export interface WorkerContext {
@@ -10,4 +23,7 @@ export interface WorkerContext {
   db: Knex;
   /** Blocking-safe connection for BullMQ workers and producers (maxRetriesPerRequest: null). */
   connection: Redis;
+  /** Plain commands: caches, pub/sub publishing. */
+  redis: Redis;
+  producers: WorkerProducers;
 }

@@ -1,23 +1,32 @@
-import { loadConfigOrExit, ConfigError } from '../shared/config';
+import { ConfigError, loadConfigOrExit } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { onShutdownSignal } from '../shared/shutdown';
 import { startWorkers } from './bootstrap';
-import { planWorkers } from './worker-plan';
+import { planWorkers, type DomainPlan } from './worker-plan';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'workers' });
 
-let plan;
-try {
-  plan = planWorkers(config.WORKER_QUEUES, config.WORKER_CONCURRENCY, process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(78);
+function planOrExit(): DomainPlan[] {
+  try {
+    return planWorkers(config.WORKER_QUEUES, config.WORKER_CONCURRENCY, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
 }
 
-const running = startWorkers(config, logger, plan);
-logger.info({ plan }, 'workers running');
-onShutdownSignal(logger, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000, () =>
-  running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS),
-);
+async function main(): Promise<void> {
+  const plan = planOrExit();
+  const running = await startWorkers(config, logger, plan);
+  logger.info({ plan }, 'workers running');
+  onShutdownSignal(logger, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000, () =>
+    running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS),
+  );
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'workers failed to start');
+  process.exit(1);
+});

@@ -1,33 +1,25 @@
-import { UnrecoverableError, type Job, type Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { queueDefinitions, type DomainName } from '../queues';
 import type { JobHandlers, JobMap, QueueDefinition, TracedPayload } from '../queues/define-queue';
 import { bullPrefix } from '../shared/redis';
 import { runWithRequestId } from '../shared/tracing';
 import type { WorkerContext } from './context';
 import { notificationHandlers } from './notifications/notifications.processor';
+import { orderHandlers } from './orders/orders.processor';
+import { paymentHandlers } from './payments/payments.processor';
+import { statsHandlers } from './stats/stats.processor';
+import { stockHandlers } from './stock/stock.processor';
 
 /** One factory per domain: the handlers for each of its job names. */
 const handlerFactories: { [D in DomainName]: (ctx: WorkerContext) => JobHandlers<JobMap> } = {
+  orders: (ctx) => orderHandlers(ctx) as unknown as JobHandlers<JobMap>,
+  stock: (ctx) => stockHandlers(ctx) as unknown as JobHandlers<JobMap>,
+  payments: (ctx) => paymentHandlers(ctx) as unknown as JobHandlers<JobMap>,
+  stats: (ctx) => statsHandlers(ctx) as unknown as JobHandlers<JobMap>,
   notifications: (ctx) => notificationHandlers(ctx) as unknown as JobHandlers<JobMap>,
-  orders: () => notImplemented('orders', ['place', 'cancel', 'sweep']),
-  stock: () => notImplemented('stock', ['reserve', 'release']),
-  payments: () => notImplemented('payments', ['charge', 'refund']),
-  stats: () => notImplemented('stats', ['order-confirmed', 'order-cancelled', 'reconcile', 'rebuild']),
 };
 
-/** Domains whose issues have not landed fail their jobs visibly (kept in the dashboard) instead of dropping them. */
-function notImplemented(domain: string, jobNames: string[]): JobHandlers<JobMap> {
-  return Object.fromEntries(
-    jobNames.map((name) => [
-      name,
-      async () => {
-        throw new UnrecoverableError(`${domain}:${name} is not implemented yet`);
-      },
-    ]),
-  );
-}
-
-/** Wraps every handler so its log lines carry the job's trace id, and it logs start, end and failure. */
+/** Wraps every handler so its log lines carry the job's trace id, and it logs the end or the failure. */
 function traced<J extends JobMap>(
   ctx: WorkerContext,
   domain: string,
@@ -43,10 +35,9 @@ function traced<J extends JobMap>(
           jobId: job.id,
           attempt: job.attemptsMade + 1,
         });
-        log.debug('job started');
         try {
           const result = await handler(job);
-          log.info('job done');
+          log.info({ result }, 'job done');
           return result;
         } catch (error) {
           log.warn({ err: error }, 'job failed');
@@ -62,5 +53,8 @@ export function startDomainWorker(ctx: WorkerContext, domain: DomainName, concur
   const handlers = traced(ctx, domain, handlerFactories[domain](ctx));
   return definition.createWorker(ctx.connection, bullPrefix(ctx.config.REDIS_PREFIX), handlers, {
     concurrency,
+    // A job whose worker died is retried after its lock lapses and the stall check sees it.
+    lockDuration: ctx.config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: ctx.config.WORKER_STALLED_INTERVAL_MS,
   });
 }

@@ -6,6 +6,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createAccessTokenSigner } from '../../bff/auth/access-tokens';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../nginx/render';
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
@@ -67,7 +68,7 @@ export async function startStack(options: StackOptions): Promise<TestStack> {
   if (options.workerDomains?.length) {
     const config = loadConfig({ ...process.env, ...env });
     const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'workers-test' });
-    workers = startWorkers(
+    workers = await startWorkers(
       config,
       logger,
       options.workerDomains.map((domain) => ({ domain, concurrency: 4 })),
@@ -89,6 +90,32 @@ export async function startStack(options: StackOptions): Promise<TestStack> {
       await rm(prefixDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Inserts a user and signs an access token for it, as login would. */
+export async function createUserWithToken(
+  stack: TestStack,
+  role: 'user' | 'admin' = 'user',
+): Promise<{ userId: number; token: string; email: string }> {
+  const email = uniqueEmail(role);
+  const [userId] = await stack.database.db('users').insert({ email, role, status: 'active' });
+  const { token } = await createAccessTokenSigner(stack.bff.config).sign({ userId: Number(userId), role });
+  return { userId: Number(userId), token, email };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A unique email for a test user. */

@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+import { withTransaction, isDuplicateKeyError } from '../../shared/db';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
+import { isSettled, type OrderStatus } from '../../shared/orders/order-status';
+import { ordersRepository, type OrderItemRow, type OrderRow } from '../../shared/orders/orders.repository';
+import { currentRequestId } from '../../shared/tracing';
+import type { BffContext } from '../context';
+import { enqueue } from '../http/enqueue';
+import type { OrderEventsListener } from './order-events.listener';
+import type { PlaceOrderInput } from './orders.schemas';
+
+class IdempotencyKeyReusedError extends UnprocessableError {
+  override readonly code = 'IDEMPOTENCY_KEY_REUSED';
+}
+class ProductUnavailableError extends UnprocessableError {
+  override readonly code = 'PRODUCT_UNAVAILABLE';
+}
+class CartEmptyError extends UnprocessableError {
+  override readonly code = 'CART_EMPTY';
+}
+class OrderNotCancellableError extends ConflictError {
+  override readonly code = 'ORDER_NOT_CANCELLABLE';
+}
+
+export interface OrderView {
+  id: number;
+  status: OrderStatus;
+  total: number;
+  items: { productId: number; name: string; unitPrice: number; quantity: number; lineTotal: number }[];
+  shippingAddress: unknown;
+  paymentMethod: string;
+  fromCart: boolean;
+  failureReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  confirmedAt: Date | null;
+  cancelledAt: Date | null;
+  links: OrderLinks;
+}
+
+export interface OrderLinks {
+  self: string;
+  events: string;
+  cancel: string;
+}
+
+export const orderLinks = (id: number): OrderLinks => ({
+  self: `/api/orders/${id}`,
+  events: `/api/orders/${id}/events`,
+  cancel: `/api/orders/${id}/cancel`,
+});
+
+function toView(order: OrderRow, items: OrderItemRow[]): OrderView {
+  return {
+    id: Number(order.id),
+    status: order.status,
+    total: order.total,
+    items: items.map((item) => ({
+      productId: Number(item.product_id),
+      name: item.product_name,
+      unitPrice: item.unit_price,
+      quantity: item.quantity,
+      lineTotal: item.line_total,
+    })),
+    shippingAddress:
+      typeof order.shipping_address === 'string'
+        ? JSON.parse(order.shipping_address)
+        : order.shipping_address,
+    paymentMethod: order.payment_method,
+    fromCart: Boolean(order.from_cart),
+    failureReason: order.failure_reason,
+    createdAt: order.created_at,
+    updatedAt: order.updated_at,
+    confirmedAt: order.confirmed_at,
+    cancelledAt: order.cancelled_at,
+    links: orderLinks(Number(order.id)),
+  };
+}
+
+/** A stable fingerprint of the placing request: the same key with another body is a client bug (422). */
+function requestHash(input: PlaceOrderInput): string {
+  const canonical = {
+    items: input.items ? [...input.items].sort((a, b) => a.productId - b.productId) : null,
+    fromCart: input.fromCart ?? false,
+    shippingAddress: Object.fromEntries(
+      Object.entries(input.shippingAddress).sort(([a], [b]) => a.localeCompare(b)),
+    ),
+    paymentMethod: input.paymentMethod,
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+const encodeCursor = (id: number): string => Buffer.from(String(id)).toString('base64url');
+const decodeCursor = (cursor: string): number => {
+  const id = Number(Buffer.from(cursor, 'base64url').toString());
+  if (!Number.isSafeInteger(id) || id <= 0) throw new UnprocessableError('cursor is not valid');
+  return id;
+};
+
+export interface PlaceResult {
+  order: OrderRow;
+  replayed: boolean;
+}
+
+/**
+ * Placing orders (priced from MySQL, never from the client; written PENDING with its items in one
+ * transaction; handed to the orders worker) and reading a user's own orders.
+ */
+export function ordersService(
+  ctx: Pick<BffContext, 'db' | 'producers' | 'logger'>,
+  deps: {
+    cartLines: (userId: number) => Promise<{ productId: number; quantity: number }[]>;
+    events: OrderEventsListener;
+  },
+) {
+  const orders = ordersRepository(ctx.db);
+
+  async function findMine(userId: number, orderId: number): Promise<OrderRow> {
+    const order = await orders.findById(orderId);
+    // Another user's order is indistinguishable from a missing one.
+    if (!order || Number(order.user_id) !== userId) throw new NotFoundError('Order not found');
+    return order;
+  }
+
+  function sameRequest(existing: OrderRow, hash: string): PlaceResult {
+    if (existing.request_hash !== hash) {
+      throw new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different request');
+    }
+    return { order: existing, replayed: true };
+  }
+
+  async function priceLines(lines: { productId: number; quantity: number }[]) {
+    const rows = (await ctx
+      .db('products')
+      .whereIn(
+        'id',
+        lines.map((line) => line.productId),
+      )
+      .where('status', 'active')
+      .select('id', 'name', 'price')) as { id: number; name: string; price: number }[];
+    const byId = new Map(rows.map((row) => [Number(row.id), row]));
+    const unavailable = lines.filter((line) => !byId.has(line.productId)).map((line) => line.productId);
+    if (unavailable.length > 0) {
+      throw new ProductUnavailableError('Some products are not for sale', {
+        details: { productIds: unavailable },
+      });
+    }
+    return lines.map((line) => {
+      const product = byId.get(line.productId)!;
+      return {
+        productId: line.productId,
+        productName: product.name,
+        unitPrice: product.price,
+        quantity: line.quantity,
+      };
+    });
+  }
+
+  return {
+    async place(userId: number, idempotencyKey: string, input: PlaceOrderInput): Promise<PlaceResult> {
+      const hash = requestHash(input);
+      const existing = await orders.findByIdempotencyKey(userId, idempotencyKey);
+      if (existing) return sameRequest(existing, hash);
+
+      const lines = input.fromCart ? (await deps.cartLines(userId)).slice(0, 50) : (input.items ?? []);
+      if (lines.length === 0) throw new CartEmptyError('The cart is empty');
+      const items = await priceLines(lines);
+
+      let orderId: number;
+      try {
+        orderId = await withTransaction(ctx.db, (trx) =>
+          orders.insertWithItems(
+            {
+              userId,
+              idempotencyKey,
+              requestHash: hash,
+              shippingAddress: input.shippingAddress,
+              paymentMethod: input.paymentMethod,
+              fromCart: input.fromCart === true,
+              requestId: currentRequestId() ?? null,
+              items,
+            },
+            trx,
+          ),
+        );
+      } catch (error) {
+        // The same key raced in from another request: that one won, answer with its order.
+        if (!isDuplicateKeyError(error)) throw error;
+        const winner = await orders.findByIdempotencyKey(userId, idempotencyKey);
+        if (!winner) throw error;
+        return sameRequest(winner, hash);
+      }
+
+      // The order is committed: a failed enqueue leaves it PENDING for the sweeper, never lost.
+      await ctx.producers.orders
+        .add('place', { orderId, requestId: currentRequestId() }, { jobId: `place-${orderId}` })
+        .catch((error: unknown) =>
+          ctx.logger.warn({ err: error, orderId }, 'enqueue failed; the sweeper will pick the order up'),
+        );
+      return { order: (await orders.findById(orderId))!, replayed: false };
+    },
+
+    async get(userId: number, orderId: number): Promise<OrderView> {
+      const order = await findMine(userId, orderId);
+      return toView(order, await orders.items(orderId));
+    },
+
+    async list(userId: number, query: { status?: OrderStatus; limit: number; cursor?: string }) {
+      const builder = ctx
+        .db('orders')
+        .where({ user_id: userId })
+        .orderBy('id', 'desc')
+        .limit(query.limit + 1);
+      if (query.status) builder.where({ status: query.status });
+      if (query.cursor) builder.where('id', '<', decodeCursor(query.cursor));
+      const rows = (await builder.select(
+        'id',
+        'status',
+        'total',
+        'failure_reason',
+        'created_at',
+        'updated_at',
+      )) as Pick<OrderRow, 'id' | 'status' | 'total' | 'failure_reason' | 'created_at' | 'updated_at'>[];
+      const page = rows.slice(0, query.limit);
+      const counts = page.length
+        ? ((await ctx
+            .db('order_items')
+            .whereIn(
+              'order_id',
+              page.map((row) => row.id),
+            )
+            .groupBy('order_id')
+            .select('order_id')
+            .sum({ units: 'quantity' })) as { order_id: number; units: string | number }[])
+        : [];
+      const units = new Map(counts.map((row) => [Number(row.order_id), Number(row.units)]));
+      return {
+        items: page.map((row) => ({
+          id: Number(row.id),
+          status: row.status,
+          total: row.total,
+          units: units.get(Number(row.id)) ?? 0,
+          failureReason: row.failure_reason,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+          links: orderLinks(Number(row.id)),
+        })),
+        nextCursor: rows.length > query.limit ? encodeCursor(Number(page[page.length - 1]!.id)) : null,
+      };
+    },
+
+    /** Asks the workers to cancel; refund and stock return happen there. */
+    async cancel(userId: number, orderId: number): Promise<OrderRow> {
+      const order = await findMine(userId, orderId);
+      if (!['PENDING', 'STOCK_RESERVED', 'CONFIRMED', 'CANCEL_REQUESTED'].includes(order.status)) {
+        throw new OrderNotCancellableError(`An order in status ${order.status} cannot be cancelled`);
+      }
+      await enqueue(() =>
+        ctx.producers.orders.add(
+          'cancel',
+          { orderId, requestId: currentRequestId() },
+          { jobId: `cancel-${orderId}` },
+        ),
+      );
+      return order;
+    },
+
+    /**
+     * Waits, at most `timeoutMs`, for the order to settle: subscribe first, then read the row (so no change
+     * falls between the two), then read again on every event and every second.
+     */
+    async waitUntilSettled(userId: number, orderId: number, timeoutMs: number): Promise<OrderView> {
+      await findMine(userId, orderId);
+      let wake: () => void = () => undefined;
+      const unsubscribe = await deps.events.subscribe(orderId, () => wake());
+      const deadline = Date.now() + timeoutMs;
+      try {
+        for (;;) {
+          const order = (await orders.findById(orderId))!;
+          const remaining = deadline - Date.now();
+          if (isSettled(order.status) || remaining <= 0) return toView(order, await orders.items(orderId));
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.min(remaining, 1000));
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+      } finally {
+        unsubscribe();
+      }
+    },
+
+    findMine,
+    toView: async (order: OrderRow) => toView(order, await orders.items(Number(order.id))),
+  };
+}
+
+export type OrdersService = ReturnType<typeof ordersService>;

@@ -1,0 +1,25 @@
+import { appKey, type Redis } from '../redis';
+import type { OrderStatus } from './order-status';
+
+/** A state change of one order, published by the workers for `Prefer: wait` and the SSE stream. */
+export interface OrderEvent {
+  orderId: number;
+  status: OrderStatus;
+  reason: string | null;
+  at: string;
+}
+
+export const orderEventsChannel = (prefix: string, orderId: number): string =>
+  appKey(prefix, 'order-events', orderId);
+
+/** Best effort by design: a lost event only means a waiter falls back to reading the order row. */
+export async function publishOrderEvent(
+  redis: Redis,
+  prefix: string,
+  event: Omit<OrderEvent, 'at'>,
+): Promise<void> {
+  const message: OrderEvent = { ...event, at: new Date().toISOString() };
+  await redis
+    .publish(orderEventsChannel(prefix, event.orderId), JSON.stringify(message))
+    .catch(() => undefined);
+}

@@ -1,0 +1,139 @@
+import type { Knex } from 'knex';
+import type { OrderStatus } from './order-status';
+
+export interface OrderRow {
+  id: number;
+  user_id: number;
+  status: OrderStatus;
+  total: number;
+  idempotency_key: string;
+  request_hash: string;
+  failure_reason: string | null;
+  shipping_address: unknown;
+  payment_method: string;
+  from_cart: number | boolean;
+  request_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  confirmed_at: Date | null;
+  cancelled_at: Date | null;
+}
+
+export interface OrderItemRow {
+  id: number;
+  order_id: number;
+  product_id: number;
+  product_name: string;
+  unit_price: number;
+  quantity: number;
+  line_total: number;
+}
+
+export interface NewOrder {
+  userId: number;
+  idempotencyKey: string;
+  requestHash: string;
+  shippingAddress: unknown;
+  paymentMethod: string;
+  fromCart: boolean;
+  requestId: string | null;
+  items: { productId: number; productName: string; unitPrice: number; quantity: number }[];
+}
+
+/**
+ * The only code that writes orders and order_items. Used by the BFF (placement) and the workers
+ * (transitions); every transition names the status it expects.
+ */
+export function ordersRepository(db: Knex) {
+  return {
+    async insertWithItems(order: NewOrder, trx: Knex.Transaction): Promise<number> {
+      const total = order.items.reduce((sum, item) => sum + item.unitPrice * item.quantity, 0);
+      const [orderId] = await trx('orders').insert({
+        user_id: order.userId,
+        status: 'PENDING',
+        total,
+        idempotency_key: order.idempotencyKey,
+        request_hash: order.requestHash,
+        shipping_address: JSON.stringify(order.shippingAddress),
+        payment_method: order.paymentMethod,
+        from_cart: order.fromCart,
+        request_id: order.requestId,
+      });
+      await trx('order_items').insert(
+        order.items.map((item) => ({
+          order_id: orderId,
+          product_id: item.productId,
+          product_name: item.productName,
+          unit_price: item.unitPrice,
+          quantity: item.quantity,
+          line_total: item.unitPrice * item.quantity,
+        })),
+      );
+      return Number(orderId);
+    },
+
+    findById(id: number, trx?: Knex.Transaction): Promise<OrderRow | undefined> {
+      return (trx ?? db)('orders').where({ id }).first();
+    },
+
+    findByIdForUpdate(id: number, trx: Knex.Transaction): Promise<OrderRow | undefined> {
+      return trx('orders').where({ id }).forUpdate().first();
+    },
+
+    findByIdempotencyKey(userId: number, key: string): Promise<OrderRow | undefined> {
+      return db('orders').where({ user_id: userId, idempotency_key: key }).first();
+    },
+
+    items(orderId: number, trx?: Knex.Transaction): Promise<OrderItemRow[]> {
+      return (trx ?? db)('order_items').where({ order_id: orderId }).orderBy('product_id');
+    },
+
+    /** Moves an order from `from` to `to`; false when it was not in `from` (someone else moved it). */
+    async transition(
+      orderId: number,
+      from: OrderStatus | readonly OrderStatus[],
+      to: OrderStatus,
+      extra: { failureReason?: string } = {},
+      trx?: Knex.Transaction,
+    ): Promise<boolean> {
+      const now = new Date();
+      const changed = await (trx ?? db)('orders')
+        .where({ id: orderId })
+        .whereIn('status', typeof from === 'string' ? [from] : [...from])
+        .update({
+          status: to,
+          updated_at: now,
+          ...(extra.failureReason === undefined ? {} : { failure_reason: extra.failureReason.slice(0, 500) }),
+          ...(to === 'CONFIRMED' ? { confirmed_at: now } : {}),
+          ...(to === 'CANCELLED' ? { cancelled_at: now } : {}),
+        });
+      return changed === 1;
+    },
+
+    /** Orders left in a working state longer than `olderThanSeconds`: the sweeper's input. */
+    findStuck(
+      olderThanSeconds: number,
+      limit: number,
+    ): Promise<Pick<OrderRow, 'id' | 'status' | 'request_id'>[]> {
+      return db('orders')
+        .whereIn('status', ['PENDING', 'STOCK_RESERVED', 'CANCEL_REQUESTED'])
+        .where('updated_at', '<', new Date(Date.now() - olderThanSeconds * 1000))
+        .orderBy('id')
+        .limit(limit)
+        .select('id', 'status', 'request_id');
+    },
+
+    /** Declined orders whose reservation was not yet returned. */
+    findFailedWithUnreleasedStock(limit: number): Promise<Pick<OrderRow, 'id' | 'request_id'>[]> {
+      return db('orders as o')
+        .where('o.status', 'PAYMENT_FAILED')
+        .whereExists(db('stock_ledger').whereRaw('order_id = o.id').where('kind', 'reserve'))
+        .whereNotExists(db('stock_ledger').whereRaw('order_id = o.id').where('kind', 'release'))
+        .orderBy('o.id')
+        .limit(limit)
+        .select('o.id', 'o.request_id');
+    },
+  };
+}
+
+export type OrdersRepository = ReturnType<typeof ordersRepository>;

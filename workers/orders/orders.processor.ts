@@ -1,0 +1,40 @@
+import type { JobHandlers } from '../../queues/define-queue';
+import type { OrderJobs } from '../../queues/orders.queue';
+import { ordersRepository } from '../../shared/orders/orders.repository';
+import type { WorkerContext } from '../context';
+import { sweepStuckOrders } from './order-sweeper';
+import { orderSteps } from './order-steps';
+import { ordersService } from './orders.service';
+
+/** Thrown while an order is between steps; BullMQ retries the cancel with backoff until it settles. */
+class OrderInProgressError extends Error {}
+
+export function orderHandlers(ctx: WorkerContext): JobHandlers<OrderJobs> {
+  const orders = ordersRepository(ctx.db);
+  const service = ordersService(ctx.db);
+  const steps = orderSteps(ctx);
+
+  return {
+    place: async (job) => {
+      const order = await orders.findById(job.data.orderId);
+      if (order?.status === 'PENDING') await steps.reserveStock(order.id);
+      if (order?.status === 'STOCK_RESERVED') await steps.charge(order.id);
+      return { status: order?.status ?? 'missing' };
+    },
+
+    cancel: async (job) => {
+      const { orderId } = job.data;
+      const outcome = await service.cancel(orderId);
+      if (outcome.kind === 'cancelled') await steps.announce(orderId, 'CANCELLED');
+      if (outcome.kind === 'refund-needed') {
+        await steps.announce(orderId, 'CANCEL_REQUESTED');
+        await steps.refund(orderId);
+      }
+      if (outcome.kind === 'in-progress')
+        throw new OrderInProgressError(`order ${orderId} is being processed`);
+      return outcome;
+    },
+
+    sweep: () => sweepStuckOrders(ctx),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * What the payments worker needs from a payment provider. `TossPaymentsGateway` implements it over
+ * Toss Payments' REST API (confirm / lookup by order id / cancel); the project's fake speaks the same API,
+ * so local runs and tests exercise the real adapter.
+ */
+export interface PaymentGateway {
+  /** Charges once per idempotency key. */
+  confirm(request: {
+    orderId: string;
+    paymentKey: string;
+    amount: number;
+    idempotencyKey: string;
+  }): Promise<ChargeResult>;
+  /** The provider's record of the order's payment, or null when it has none. */
+  lookup(orderId: string): Promise<ProviderPayment | null>;
+  /** Refunds the whole payment once per idempotency key. */
+  refund(request: { paymentKey: string; reason: string; idempotencyKey: string }): Promise<RefundResult>;
+}
+
+export interface ProviderPayment {
+  paymentKey: string;
+  status: 'DONE' | 'CANCELED' | 'PARTIAL_CANCELED' | string;
+  totalAmount: number;
+}
+
+export type ChargeResult =
+  | { outcome: 'charged'; paymentKey: string }
+  /** The provider refused the payment: final, never retried. */
+  | { outcome: 'declined'; code: string; message: string }
+  /** The same order was already paid (under another key); look it up. */
+  | { outcome: 'already-processed' };
+
+export type RefundResult =
+  | { outcome: 'refunded' }
+  | { outcome: 'already-refunded' }
+  | { outcome: 'refused'; code: string; message: string };
+
+/** The attempt's outcome is unknown (timeout, connection lost, 5xx, 429): retry after a lookup. */
+export class PaymentGatewayUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'PaymentGatewayUnavailableError';
+  }
+}

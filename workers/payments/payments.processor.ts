@@ -1,0 +1,44 @@
+import type { JobHandlers } from '../../queues/define-queue';
+import type { PaymentJobs } from '../../queues/payments.queue';
+import type { WorkerContext } from '../context';
+import { orderSteps } from '../orders/order-steps';
+import type { PaymentGateway } from './payment-gateway';
+import { paymentsService } from './payments.service';
+import { TossPaymentsGateway } from './toss-payments-gateway';
+
+export function paymentHandlers(ctx: WorkerContext, gateway?: PaymentGateway): JobHandlers<PaymentJobs> {
+  const payments = paymentsService(
+    ctx.db,
+    gateway ??
+      new TossPaymentsGateway({
+        baseUrl: ctx.config.PAYMENT_GATEWAY_URL,
+        secretKey: ctx.config.PAYMENT_GATEWAY_SECRET_KEY,
+        timeoutMs: ctx.config.PAYMENT_GATEWAY_TIMEOUT_MS,
+      }),
+  );
+  const steps = orderSteps(ctx);
+
+  return {
+    charge: async (job) => {
+      const { orderId } = job.data;
+      const outcome = await payments.charge(orderId);
+      if (outcome.kind === 'confirmed') {
+        await steps.announce(orderId, 'CONFIRMED');
+        await steps.countConfirmed(orderId);
+      }
+      if (outcome.kind === 'declined') {
+        await steps.announce(orderId, 'PAYMENT_FAILED', outcome.reason);
+        await steps.releaseStock(orderId);
+      }
+      return outcome;
+    },
+
+    refund: async (job) => {
+      const { orderId } = job.data;
+      const outcome = await payments.refund(orderId);
+      // Refunded, or never charged: the reserved stock goes back and the order ends CANCELLED.
+      if (outcome.kind !== 'skipped') await steps.releaseStock(orderId);
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+
+export interface PaymentRow {
+  id: number;
+  order_id: number;
+  kind: 'charge' | 'refund';
+  gateway_key: string;
+  gateway_payment_key: string | null;
+  status: 'pending' | 'succeeded' | 'failed' | 'unknown';
+  amount: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** The only code that writes payments: one row per (order, kind), whatever the number of attempts. */
+export function paymentsRepository(db: Knex) {
+  return {
+    /** The row for (order, kind), created on first use; counts this attempt. */
+    async beginAttempt(
+      orderId: number,
+      kind: 'charge' | 'refund',
+      amount: number,
+      gatewayKey: string,
+    ): Promise<PaymentRow> {
+      await db('payments')
+        .insert({ order_id: orderId, kind, amount, gateway_key: gatewayKey, status: 'pending', attempts: 0 })
+        .onConflict(['order_id', 'kind'])
+        .ignore();
+      await db('payments')
+        .where({ order_id: orderId, kind })
+        .whereIn('status', ['pending', 'unknown'])
+        .increment('attempts', 1);
+      return db('payments').where({ order_id: orderId, kind }).first();
+    },
+
+    async markSucceeded(id: number, gatewayPaymentKey: string, trx?: Knex.Transaction): Promise<void> {
+      await (trx ?? db)('payments')
+        .where({ id })
+        .update({
+          status: 'succeeded',
+          gateway_payment_key: gatewayPaymentKey,
+          last_error: null,
+          updated_at: new Date(),
+        });
+    },
+
+    async markFailed(id: number, reason: string, trx?: Knex.Transaction): Promise<void> {
+      await (trx ?? db)('payments')
+        .where({ id })
+        .update({ status: 'failed', last_error: reason.slice(0, 500), updated_at: new Date() });
+    },
+
+    async markUnknown(id: number, error: string): Promise<void> {
+      await db('payments')
+        .where({ id })
+        .whereIn('status', ['pending', 'unknown'])
+        .update({ status: 'unknown', last_error: error.slice(0, 500), updated_at: new Date() });
+    },
+
+    find(orderId: number, kind: 'charge' | 'refund'): Promise<PaymentRow | undefined> {
+      return db('payments').where({ order_id: orderId, kind }).first();
+    },
+  };
+}

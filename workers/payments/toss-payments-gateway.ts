@@ -1,0 +1,108 @@
+import { currentRequestId } from '../../shared/tracing';
+import {
+  PaymentGatewayUnavailableError,
+  type ChargeResult,
+  type PaymentGateway,
+  type ProviderPayment,
+  type RefundResult,
+} from './payment-gateway';
+
+interface TossError {
+  code?: string;
+  message?: string;
+}
+
+/** Toss Payments over HTTP: Basic auth with the secret key, the order's trace id on every call. */
+export class TossPaymentsGateway implements PaymentGateway {
+  constructor(private readonly options: { baseUrl: string; secretKey: string; timeoutMs: number }) {}
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<{ status: number; json: unknown }> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.options.baseUrl), {
+        method,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${this.options.secretKey}:`).toString('base64')}`,
+          'x-request-id': currentRequestId() ?? '',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      throw new PaymentGatewayUnavailableError(`payment gateway unreachable: ${(error as Error).message}`);
+    }
+    const json: unknown = await response.json().catch(() => undefined);
+    if (response.status >= 500 || response.status === 429 || response.status === 409) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new PaymentGatewayUnavailableError(
+        `payment gateway answered ${response.status}`,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      );
+    }
+    return { status: response.status, json };
+  }
+
+  async confirm(request: {
+    orderId: string;
+    paymentKey: string;
+    amount: number;
+    idempotencyKey: string;
+  }): Promise<ChargeResult> {
+    const { status, json } = await this.send(
+      'POST',
+      '/v1/payments/confirm',
+      { paymentKey: request.paymentKey, orderId: request.orderId, amount: request.amount },
+      request.idempotencyKey,
+    );
+    if (status === 200) return { outcome: 'charged', paymentKey: (json as ProviderPayment).paymentKey };
+    const error = (json ?? {}) as TossError;
+    if (error.code === 'ALREADY_PROCESSED_PAYMENT') return { outcome: 'already-processed' };
+    if (status === 401 || status === 403 || status === 422) {
+      // Our own misconfiguration or a key-reuse bug: not the customer's decline, so keep it retryable and loud.
+      throw new PaymentGatewayUnavailableError(
+        `payment gateway refused our request: ${status} ${error.code ?? ''}`,
+      );
+    }
+    return {
+      outcome: 'declined',
+      code: error.code ?? `HTTP_${status}`,
+      message: error.message ?? 'declined',
+    };
+  }
+
+  async lookup(orderId: string): Promise<ProviderPayment | null> {
+    const { status, json } = await this.send('GET', `/v1/payments/orders/${encodeURIComponent(orderId)}`);
+    if (status === 404) return null;
+    if (status !== 200) throw new PaymentGatewayUnavailableError(`payment lookup answered ${status}`);
+    return json as ProviderPayment;
+  }
+
+  async refund(request: {
+    paymentKey: string;
+    reason: string;
+    idempotencyKey: string;
+  }): Promise<RefundResult> {
+    const { status, json } = await this.send(
+      'POST',
+      `/v1/payments/${encodeURIComponent(request.paymentKey)}/cancel`,
+      { cancelReason: request.reason },
+      request.idempotencyKey,
+    );
+    if (status === 200) return { outcome: 'refunded' };
+    const error = (json ?? {}) as TossError;
+    if (error.code === 'ALREADY_CANCELED_PAYMENT') return { outcome: 'already-refunded' };
+    if (status === 401 || status === 403 || status === 422) {
+      throw new PaymentGatewayUnavailableError(
+        `payment gateway refused our request: ${status} ${error.code ?? ''}`,
+      );
+    }
+    return { outcome: 'refused', code: error.code ?? `HTTP_${status}`, message: error.message ?? 'refused' };
+  }
+}
