@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/orders.ts            # BENCH_URL (default http://127.0.0.1:8080), DATABASE_URL from .env
  *   BENCH_ORDERS=3000 BENCH_CONNECTIONS=50 npx tsx bench/orders.ts
- * Writes bench/results/orders.json.
+ * Writes bench/results/orders.json (or $BENCH_RESULT_NAME.json); BENCH_HOT_ORDERS=0 skips the hot-product case.
  */
 import 'dotenv/config';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,12 @@ const orderCount = Number(process.env.BENCH_ORDERS ?? 3000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const hotOrders = Number(process.env.BENCH_HOT_ORDERS ?? 1000);
 const hotStock = Number(process.env.BENCH_HOT_STOCK ?? 100);
-const address = { recipient: 'Bench Kim', phone: '010-0000-0000', postalCode: '06236', address1: 'Bench-ro 1' };
+const address = {
+  recipient: 'Bench Kim',
+  phone: '010-0000-0000',
+  postalCode: '06236',
+  address1: 'Bench-ro 1',
+};
 
 const db = createDatabase(process.env.DATABASE_URL!, 4);
 
@@ -110,10 +115,29 @@ async function settle(runTag: string, expected: number, timeoutMs: number) {
       confirmed_at: Date | null;
       updated_at: Date;
     }[];
-    const settled = rows.filter((row) => ['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'].includes(row.status));
+    const settled = rows.filter((row) =>
+      ['CONFIRMED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'].includes(row.status),
+    );
     if ((rows.length >= expected && settled.length === rows.length) || Date.now() > deadline) return rows;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+async function hotProductCase(token: string) {
+  const [hotProduct] = await benchProducts(1, hotStock);
+  const hotStart = Date.now();
+  const hot = await fire(token, [hotProduct!], hotOrders);
+  const hotRows = await settle(hot.runTag, hot.result.statusCodeStats['202']?.count ?? 0, 120_000);
+  const hotSettledMs = Math.max(...hotRows.map((row) => row.updated_at.getTime())) - hotStart;
+  const { stock: hotStockLeft } = await db('products').where({ id: hotProduct }).first('stock');
+  return {
+    orders: hotOrders,
+    stock: hotStock,
+    confirmed: hotRows.filter((row) => row.status === 'CONFIRMED').length,
+    rejected: hotRows.filter((row) => row.status === 'REJECTED').length,
+    stockLeft: Number(hotStockLeft),
+    settledInSeconds: Number((hotSettledMs / 1000).toFixed(2)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -128,7 +152,9 @@ async function main(): Promise<void> {
   const rows = await settle(runTag, accepted, 300_000);
   const confirmed = rows.filter((row) => row.status === 'CONFIRMED');
   const lastConfirmed = Math.max(...confirmed.map((row) => row.confirmed_at!.getTime()));
-  const acceptToConfirm = confirmed.map((row) => row.confirmed_at!.getTime() - row.created_at.getTime()).sort((a, b) => a - b);
+  const acceptToConfirm = confirmed
+    .map((row) => row.confirmed_at!.getTime() - row.created_at.getTime())
+    .sort((a, b) => a - b);
   const spread = {
     orders: orderCount,
     connections,
@@ -142,23 +168,15 @@ async function main(): Promise<void> {
     acceptToConfirmedMs: { p50: percentile(acceptToConfirm, 50), p99: percentile(acceptToConfirm, 99) },
   };
 
-  // 2. One hot product.
-  const [hotProduct] = await benchProducts(1, hotStock);
-  const hotStart = Date.now();
-  const hot = await fire(token, [hotProduct!], hotOrders);
-  const hotRows = await settle(hot.runTag, hot.result.statusCodeStats['202']?.count ?? 0, 120_000);
-  const hotSettledMs = Math.max(...hotRows.map((row) => row.updated_at.getTime())) - hotStart;
-  const { stock: hotStockLeft } = await db('products').where({ id: hotProduct }).first('stock');
-  const hotResult = {
-    orders: hotOrders,
-    stock: hotStock,
-    confirmed: hotRows.filter((row) => row.status === 'CONFIRMED').length,
-    rejected: hotRows.filter((row) => row.status === 'REJECTED').length,
-    stockLeft: Number(hotStockLeft),
-    settledInSeconds: Number((hotSettledMs / 1000).toFixed(2)),
-  };
+  // 2. One hot product (BENCH_HOT_ORDERS=0 skips it).
+  const hotResult = hotOrders > 0 ? await hotProductCase(token) : null;
 
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
   const report = { date: new Date().toISOString(), machine, workerConcurrency, spread, hot: hotResult };
   console.table({
     'accepted orders/s (BFF)': spread.acceptedPerSecond,
@@ -166,12 +184,19 @@ async function main(): Promise<void> {
     'accept→confirmed p50 ms': spread.acceptToConfirmedMs.p50,
     'accept→confirmed p99 ms': spread.acceptToConfirmedMs.p99,
     'POST /api/orders p99 ms': spread.placeLatencyMs.p99,
-    [`hot: confirmed of ${hotOrders}`]: hotResult.confirmed,
-    'hot: settled in s': hotResult.settledInSeconds,
+    ...(hotResult
+      ? {
+          [`hot: confirmed of ${hotOrders}`]: hotResult.confirmed,
+          'hot: settled in s': hotResult.settledInSeconds,
+        }
+      : {}),
   });
   const out = path.join(__dirname, 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'orders.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(
+    path.join(out, `${process.env.BENCH_RESULT_NAME ?? 'orders'}.json`),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
   console.log(JSON.stringify(report, null, 2));
   await db.destroy();
 }
