@@ -2,6 +2,7 @@ import type { Config } from '../../shared/config';
 import type { Logger } from '../../shared/logger';
 import { orderEventsChannel, type OrderEvent } from '../../shared/orders/order-events';
 import { closeRedis, createRedis, type Redis } from '../../shared/redis';
+import { withTimeout } from '../../shared/shutdown';
 
 type Listener = (event: OrderEvent) => void;
 
@@ -21,8 +22,12 @@ export class OrderEventsListener {
 
   private connection(): Redis {
     if (!this.subscriber) {
-      this.subscriber = createRedis(this.config.REDIS_URL, 'producer', {}, (error) =>
-        this.logger.warn({ err: error.message }, 'order events subscriber error'),
+      // The offline queue lets the first subscribe wait for the connection; each wait is bounded below.
+      this.subscriber = createRedis(
+        this.config.REDIS_URL,
+        'producer',
+        { enableOfflineQueue: true },
+        (error) => this.logger.warn({ err: error.message }, 'order events subscriber error'),
       );
       this.subscriber.on('message', (channel: string, message: string) => {
         const listeners = this.listeners.get(channel);
@@ -49,9 +54,9 @@ export class OrderEventsListener {
     }
     listeners.add(listener);
     if (listeners.size === 1) {
-      await this.connection()
-        .subscribe(channel)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not subscribe to order events'));
+      await withTimeout(this.connection().subscribe(channel), 1000, 'subscribing to order events').catch(
+        (error: unknown) => this.logger.warn({ err: error }, 'could not subscribe to order events'),
+      );
     }
     return () => {
       const current = this.listeners.get(channel);

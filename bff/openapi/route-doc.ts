@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** Who may call a route, as the gateway enforces it. */
+export type RouteAuth = 'public' | 'optional' | 'user' | 'admin';
+
+export interface ResponseDoc {
+  description: string;
+  /** The body; omitted for empty responses (204) and streams described by contentType. */
+  schema?: z.ZodType;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One operation of the public API. Each domain lists its operations in `<domain>.openapi.ts` with the
+ * same zod schemas its routes validate with; the OpenAPI document and the contract test are built from
+ * these lists, so the document cannot drift from the code.
+ */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path: `/api/orders/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success responses by status. */
+  responses: Record<number, ResponseDoc>;
+  /** Error statuses this operation may answer with the error body. */
+  errors: number[];
+}
+
+/** The JSON error body every endpoint and the gateway answer with. */
+export const errorBody = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string().meta({ description: 'Stable machine-readable code: docs/errors.md' }),
+      message: z.string(),
+      details: z.unknown().optional(),
+      requestId: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** Error statuses the gateway itself may answer for an operation with this auth. */
+export function gatewayErrors(auth: RouteAuth): number[] {
+  if (auth === 'admin') return [401, 403];
+  if (auth === 'user' || auth === 'optional') return [401];
+  return [];
+}
