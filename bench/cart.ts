@@ -1,0 +1,239 @@
+/**
+ * Cart read benchmark: `GET /api/cart` through the gateway for a signed-in user with a 5-line cart, beside
+ * a floor (bench/floor-server.ts: the same JSON bytes, constant, from bare Express). Each goes through its
+ * own nginx started here with nginx/render.ts's startGateway and identical options (template, Lua token
+ * check, keys, secret, worker count, access log to a file); only the upstream differs. 50 connections for
+ * 20 s each, after a short warm-up. Prints requests/s, p50 and p99 of both and the ratio, and writes
+ * bench/results/cart.json.
+ *
+ * Needs the BFF running (`npx tsx bff/main.ts`) against a seeded database, and this process started with
+ * the same DATABASE_URL, REDIS_PREFIX, BFF_PORT and .env secrets (docs/cart.md has the exact commands).
+ * Run: npx tsx bench/cart.ts   (BENCH_SECONDS, BENCH_CONNECTIONS override 20 and 50)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startGateway, type RunningGateway } from '../nginx/render';
+import { loadConfigOrExit } from '../shared/config';
+import { createDatabase } from '../shared/db';
+
+interface Histogram {
+  average: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+interface AutocannonResult {
+  requests: Histogram & { total: number };
+  latency: Histogram;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  duration: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+}) => Promise<AutocannonResult>;
+const autocannon = require('autocannon') as Autocannon;
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const WARMUP_SECONDS = 3;
+const CART_LINES = 5;
+const DEMO_USER = { email: 'demo@voltmall.dev', password: 'Demo123!' };
+
+const config = loadConfigOrExit();
+/** Set once the cart's gateway is up. */
+let gatewayUrl = '';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function request(method: string, pathname: string, token?: string, body?: unknown) {
+  const response = await fetch(`${gatewayUrl}${pathname}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${pathname} → ${response.status} ${text}`);
+  return text;
+}
+
+/** Logs the demo user in and gives them a cart of CART_LINES in-stock products; returns the token and body. */
+async function prepareCart(): Promise<{ token: string; body: string }> {
+  const { accessToken } = JSON.parse(await request('POST', '/api/auth/login', undefined, DEMO_USER)) as {
+    accessToken: string;
+  };
+  const db = createDatabase(config.DATABASE_URL, 1);
+  let productIds: number[];
+  try {
+    const rows = (await db('products')
+      .where('status', 'active')
+      .where('stock', '>=', 20)
+      .orderBy('id')
+      .limit(CART_LINES)
+      .select('id')) as { id: number }[];
+    productIds = rows.map((row) => Number(row.id));
+  } finally {
+    await db.destroy();
+  }
+  if (productIds.length < CART_LINES) throw new Error('seed the database first (npx tsx scripts/db/seed.ts)');
+  await request('DELETE', '/api/cart', accessToken);
+  for (const [index, productId] of productIds.entries()) {
+    await request('POST', '/api/cart/items', accessToken, { productId, quantity: 1 + index });
+  }
+  const body = await request('GET', '/api/cart', accessToken);
+  const lines = (JSON.parse(body) as { lines: unknown[] }).lines.length;
+  if (lines !== CART_LINES) throw new Error(`expected ${CART_LINES} cart lines, got ${lines}`);
+  return { token: accessToken, body };
+}
+
+async function startFloorServer(body: string): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'floor-server.ts')], {
+    env: { ...process.env, FLOOR_PORT: String(port), FLOOR_BODY: body },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('floor server did not start within 20 s')), 20_000);
+    child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('floor listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return { child, port };
+}
+
+/** nginx as `npx tsx nginx/run.ts` configures it (template, Lua, keys, secret, workers), in its own prefix. */
+async function startBenchGateway(upstreamPort: number, prefixDir: string): Promise<RunningGateway> {
+  return startGateway({
+    listenHost: '127.0.0.1',
+    listenPort: await freePort(),
+    upstreams: [`127.0.0.1:${upstreamPort}`],
+    prefixDir,
+    publicKeys: [
+      {
+        kid: config.JWT_KID,
+        pem: createPublicKey(config.JWT_PRIVATE_KEY).export({ type: 'spki', format: 'pem' }).toString(),
+      },
+    ],
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    gatewaySecret: config.GATEWAY_SECRET,
+  });
+}
+
+interface Figures {
+  requestsPerSecond: number;
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(url: string, token: string, seconds: number): Promise<Figures> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    meanMs: result.latency.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function main(): Promise<void> {
+  const cartPrefixDir = await mkdtemp(path.join(os.tmpdir(), 'vm-bench-cart-'));
+  const floorPrefixDir = await mkdtemp(path.join(os.tmpdir(), 'vm-bench-floor-'));
+  let cartGateway: RunningGateway | undefined;
+  let floorGateway: RunningGateway | undefined;
+  let floor: { child: ChildProcess; port: number } | undefined;
+  try {
+    cartGateway = await startBenchGateway(config.BFF_PORT, cartPrefixDir);
+    gatewayUrl = cartGateway.url;
+    const { token, body } = await prepareCart();
+    floor = await startFloorServer(body);
+    floorGateway = await startBenchGateway(floor.port, floorPrefixDir);
+    const floorUrl = `${floorGateway.url}/api/cart`;
+    const cartUrl = `${gatewayUrl}/api/cart`;
+    const floorBody = await (await fetch(floorUrl, { headers: { authorization: `Bearer ${token}` } })).text();
+    if (floorBody !== body) throw new Error('the floor does not answer the cart body');
+
+    console.log(`floor: ${floorUrl}  cart: ${cartUrl}  ${CONNECTIONS} connections, ${SECONDS} s each`);
+    await load(floorUrl, token, WARMUP_SECONDS);
+    const floorFigures = await load(floorUrl, token, SECONDS);
+    await load(cartUrl, token, WARMUP_SECONDS);
+    const cartFigures = await load(cartUrl, token, SECONDS);
+    // Not a target: the BFF's cheapest route (no I/O, but the whole middleware stack of bff/app.ts), to
+    // show how much of the gap to the floor is the shared middleware rather than the cart.
+    const healthzFigures = await load(`${gatewayUrl}/healthz`, token, SECONDS);
+
+    const ratio = Math.round((cartFigures.requestsPerSecond / floorFigures.requestsPerSecond) * 1000) / 1000;
+    const targets = { minRatio: 0.7, maxP99Ms: 10 };
+    const met =
+      ratio >= targets.minRatio &&
+      cartFigures.p99Ms < targets.maxP99Ms &&
+      cartFigures.errors + cartFigures.non2xx + floorFigures.errors + floorFigures.non2xx === 0;
+    const results = {
+      benchmark:
+        'GET /api/cart through nginx (signed-in user, 5 lines) vs constant JSON through identical nginx',
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      floor: floorFigures,
+      cart: cartFigures,
+      bffHealthz: healthzFigures,
+      ratio,
+      targets,
+      met,
+    };
+    console.table({ floor: floorFigures, cart: cartFigures, 'bff /healthz': healthzFigures });
+    console.log(
+      `ratio cart/floor: ${ratio} (target ≥ ${targets.minRatio}); cart p99 ${cartFigures.p99Ms} ms (target < ${targets.maxP99Ms})`,
+    );
+    console.log(met ? 'targets met' : 'targets MISSED');
+    await mkdir(path.join(__dirname, 'results'), { recursive: true });
+    await writeFile(path.join(__dirname, 'results', 'cart.json'), `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await floorGateway?.stop();
+    await cartGateway?.stop();
+    floor?.child.kill('SIGTERM');
+    await rm(cartPrefixDir, { recursive: true, force: true });
+    await rm(floorPrefixDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

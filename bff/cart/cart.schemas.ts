@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Most units of one product a cart line may hold. */
+export const MAX_LINE_QUANTITY = 99;
+/** Most distinct products a cart may hold. */
+export const MAX_CART_LINES = 100;
+
+/** A guest cart id is 24 random bytes (192 bits) in base64url: 32 characters, made by the server only. */
+export const GUEST_CART_ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+
+const productId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const addItemBody = z.strictObject({
+  productId,
+  quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY).default(1),
+});
+
+export const setQuantityBody = z.strictObject({
+  quantity: z.number().int().min(0).max(MAX_LINE_QUANTITY),
+});
+
+/** Path ids are decimal strings without sign or leading zero, so `/items/01` and `/items/1e3` are 400. */
+export const productIdParams = z.object({
+  productId: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, 'must be a product id')
+    .transform(Number)
+    .pipe(productId),
+});
+
+export const guestCartIdHeader = z.string().regex(GUEST_CART_ID_PATTERN, 'is not a cart id');
