@@ -5,6 +5,8 @@ export type OrderJobs = {
   place: OrderRef;
   cancel: OrderRef;
   sweep: TracedPayload;
+  /** Removes a confirmed cart order's purchased lines from the user's cart. */
+  'clear-cart': OrderRef;
 };
 
 export interface OrderRef extends TracedPayload {

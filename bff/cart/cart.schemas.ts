@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-/** Most units of one product a cart line may hold. */
-export const MAX_LINE_QUANTITY = 99;
-/** Most distinct products a cart may hold. */
-export const MAX_CART_LINES = 100;
+import { MAX_LINE_QUANTITY } from '../../shared/carts/cart-limits';
+
+export { MAX_CART_LINES, MAX_LINE_QUANTITY } from '../../shared/carts/cart-limits';
 
 /** A guest cart id is 24 random bytes (192 bits) in base64url: 32 characters, made by the server only. */
 export const GUEST_CART_ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;

@@ -1,15 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Knex } from 'knex';
 import type { Config } from '../../shared/config';
-import { withTransaction } from '../../shared/db';
+import { GUEST_CART_IDLE_SECONDS, USER_CART_CACHE_SECONDS } from '../../shared/carts/cart-limits';
+import { NO_CART, type StoredCart } from '../../shared/carts/cart-store';
 import {
-  AppError,
-  NotFoundError,
-  ServiceUnavailableError,
-  UnauthorizedError,
-  UnprocessableError,
-} from '../../shared/errors';
+  cartWriter,
+  redisCall,
+  UserCartMissing,
+  isMissingReference,
+  type CartOwner,
+} from '../../shared/carts/cart-writer';
+import {
+  nextCartVersion,
+  type CartLine,
+  type CartOwnerKey,
+  type CartSnapshot,
+} from '../../shared/carts/carts.repository';
+import { withTransaction } from '../../shared/db';
+import { NotFoundError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import {
   availabilityOf,
@@ -18,28 +24,16 @@ import {
   type ProductSummary,
 } from '../../shared/product-cache';
 import type { Redis } from '../../shared/redis';
-import { cartStore, NO_CART, type StoredCart } from './cart-store';
-import {
-  cartsRepository,
-  nextCartVersion,
-  type CartLine,
-  type CartOwnerKey,
-  type CartRow,
-  type CartSnapshot,
-} from './cart.repository';
+import type { Knex } from 'knex';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.schemas';
 
-/** A guest cart lives this long after its last write (Redis TTL, and carts.updated_at for the purge). */
-export const GUEST_CART_IDLE_SECONDS = 30 * 24 * 3600;
-/** A user cart is durable in MySQL; its Redis copy is a cache that may lapse after this long without a write. */
-export const USER_CART_CACHE_SECONDS = 30 * 24 * 3600;
+export type { CartOwner };
+export { GUEST_CART_IDLE_SECONDS, USER_CART_CACHE_SECONDS };
+
+const EMPTY_LINES: CartLine[] = [];
+
 /** How long the tombstone of a merged guest cart keeps late writes from reviving it in Redis. */
 const TOMBSTONE_SECONDS = 24 * 3600;
-/** Deadlocks are retried; a few attempts are plenty because every write locks the cart row first. */
-const MAX_WRITE_ATTEMPTS = 8;
-
-/** Whose cart a request is about. A guest without an id has no cart yet (the first add creates one). */
-export type CartOwner = { kind: 'user'; userId: number } | { kind: 'guest'; guestId?: string };
 
 export interface CartLineView {
   productId: number;
@@ -70,39 +64,6 @@ export interface MergeResult extends CartView {
   notMerged?: number[];
 }
 
-class CartFullError extends UnprocessableError {
-  override readonly code = 'CART_FULL';
-}
-
-/** Raised inside a write when the user has no cart row yet; the row is created outside the transaction. */
-class UserCartMissing extends Error {
-  constructor(readonly userId: number) {
-    super(`user ${userId} has no cart row`);
-  }
-}
-
-const isDeadlock = (error: unknown): boolean =>
-  (error as { code?: string } | null)?.code === 'ER_LOCK_DEADLOCK';
-const isMissingReference = (error: unknown): boolean =>
-  (error as { code?: string } | null)?.code === 'ER_NO_REFERENCED_ROW_2';
-
-const newGuestCartId = (): string => randomBytes(24).toString('base64url');
-
-const EMPTY_LINES: CartLine[] = [];
-
-/** Redis trouble on a request path is a 503 the client can retry, never a 500 or a hung request. */
-async function redisCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new ServiceUnavailableError('The cart store is unavailable; try again shortly', {
-      cause: error,
-      headers: { 'Retry-After': '2' },
-    });
-  }
-}
-
 /**
  * Carts: Redis serves every read (a hash per cart plus the cached product summaries), MySQL keeps the
  * durable copy. A write locks the cart row, changes MySQL, drops the Redis key (still under the lock,
@@ -116,16 +77,14 @@ export function cartService(deps: {
   config: Pick<Config, 'REDIS_PREFIX'>;
   logger: Logger;
 }) {
-  const repository = cartsRepository(deps.db);
-  const store = cartStore(deps.redis, deps.config.REDIS_PREFIX);
+  const writer = cartWriter({
+    db: deps.db,
+    redis: deps.redis,
+    prefix: deps.config.REDIS_PREFIX,
+    logger: deps.logger,
+  });
+  const { repository, store, isIdle, redisTtl, withRetries, lockCart, writeCart, applyCommitted } = writer;
   const productDeps = { db: deps.db, redis: deps.redis, prefix: deps.config.REDIS_PREFIX };
-
-  const keyOwner = (owner: CartOwner & { kind: 'user' }): CartOwnerKey => ({ userId: owner.userId });
-  const isIdle = (version: number): boolean => version < Date.now() - GUEST_CART_IDLE_SECONDS * 1000;
-  const redisTtl = (cart: CartRow): number =>
-    cart.guestId === null
-      ? USER_CART_CACHE_SECONDS
-      : (cart.version - Date.now()) / 1000 + GUEST_CART_IDLE_SECONDS;
 
   function renderView(
     lines: CartLine[],
@@ -217,92 +176,6 @@ export function cartService(deps: {
     }
     const cart = await rebuildCart(ownerKey, key);
     return buildView(cart?.lines ?? EMPTY_LINES, cart ? cartId : undefined);
-  }
-
-  /** Retries deadlocks, and creates a user's cart row when a write found none. */
-  async function withRetries<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await work();
-      } catch (error) {
-        if (attempt >= MAX_WRITE_ATTEMPTS) throw error;
-        if (error instanceof UserCartMissing) {
-          try {
-            await repository.createUserCart(error.userId, new Date());
-          } catch (createError) {
-            if (isMissingReference(createError)) throw new UnauthorizedError('This account no longer exists');
-            throw createError;
-          }
-          continue;
-        }
-        if (!isDeadlock(error)) throw error;
-        await sleep(Math.random() * 5 * attempt);
-      }
-    }
-  }
-
-  /** Locks the owner's cart row; an idle-expired guest cart is deleted here and counts as none. */
-  async function lockCart(trx: Knex.Transaction, owner: CartOwner): Promise<CartRow | undefined> {
-    if (owner.kind === 'user') return repository.lockCart(trx, keyOwner(owner));
-    if (owner.guestId === undefined) return undefined;
-    const cart = await repository.lockCart(trx, { guestId: owner.guestId });
-    if (cart && isIdle(cart.version)) {
-      await repository.deleteCart(trx, cart.id);
-      return undefined;
-    }
-    return cart;
-  }
-
-  // A guest's key follows the cart row: a write may have given the guest a new cart (and id).
-  const keyOfCart = (cart: CartRow, owner: CartOwner): string =>
-    owner.kind === 'user' ? store.keyOf(keyOwner(owner)) : store.keyOf({ guestId: cart.guestId ?? '' });
-
-  /**
-   * One cart write: lock (or create) the cart row, `mutate` MySQL, move the version on, check the line
-   * limit, drop the Redis key, commit; then put the committed state in Redis. Returns that state, or
-   * 'unchanged' when `mutate` changed nothing, or undefined when there is no cart and `create` is false.
-   */
-  async function writeCart(
-    owner: CartOwner,
-    options: { create: boolean },
-    mutate: (trx: Knex.Transaction, cart: CartRow, at: Date) => Promise<boolean>,
-  ): Promise<CartSnapshot | 'unchanged' | undefined> {
-    const outcome = await withRetries(() =>
-      withTransaction(deps.db, async (trx) => {
-        let cart = await lockCart(trx, owner);
-        if (!cart) {
-          if (!options.create) return undefined;
-          if (owner.kind === 'user') throw new UserCartMissing(owner.userId);
-          // Ids are only ever made here: an unknown or expired X-Cart-Id gets a fresh cart, never its own.
-          cart = await repository.createGuestCart(trx, newGuestCartId(), new Date());
-        }
-        const version = nextCartVersion(cart.version);
-        if (!(await mutate(trx, cart, new Date(version)))) return 'unchanged' as const;
-        await repository.setVersion(trx, cart.id, version);
-        const lines = await repository.listLines(trx, cart.id);
-        if (lines.length > MAX_CART_LINES)
-          throw new CartFullError(`A cart holds at most ${MAX_CART_LINES} different products`);
-        // Dropped before the commit: should this process die before Redis gets the new state, the next
-        // read finds no key and rebuilds from MySQL instead of serving the old state.
-        await redisCall(() => store.invalidate(keyOfCart(cart, owner)));
-        return { ...cart, version, lines };
-      }),
-    );
-    if (outcome === undefined || outcome === 'unchanged') return outcome;
-    await applyCommitted(keyOfCart(outcome, owner), { ...outcome, gone: false }, redisTtl(outcome));
-    return outcome;
-  }
-
-  /** After a commit: a failure here leaves the key dropped, so reads rebuild from MySQL; the write stands. */
-  async function applyCommitted(key: string, cart: StoredCart, ttlSeconds: number): Promise<void> {
-    try {
-      await store.applyIfNewer(key, cart, ttlSeconds);
-    } catch (error) {
-      deps.logger.warn(
-        { err: error, key },
-        'cart committed but not written to Redis; the next read rebuilds it',
-      );
-    }
   }
 
   async function viewAfterWrite(
@@ -451,14 +324,7 @@ export function cartService(deps: {
      * For placing an order: removes whole lines from the user's cart in both stores (call it after the
      * order's own commit). Products not in the cart are ignored; a missing cart is a no-op.
      */
-    async removeLines(userId: number, productIds: number[]): Promise<void> {
-      if (productIds.length === 0) return;
-      await writeCart(
-        { kind: 'user', userId },
-        { create: false },
-        async (trx, cart) => (await repository.removeLines(trx, cart.id, productIds)) > 0,
-      );
-    },
+    removeLines: writer.removeUserLines,
 
     /**
      * Deletes guest carts idle for longer than GUEST_CART_IDLE_SECONDS, in batches; for a periodic job.

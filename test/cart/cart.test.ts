@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createAccessTokenSigner } from '../../bff/auth/access-tokens';
-import { cartStore } from '../../bff/cart/cart-store';
+import { cartStore } from '../../shared/carts/cart-store';
 import { cartService } from '../../bff/cart/cart.service';
 import { seedDemo } from '../../seeds/seed-demo';
 import { invalidateProducts } from '../../shared/product-cache';

@@ -183,6 +183,56 @@ describe('orders through the gateway, the workers and the payment gateway', () =
     expect(again.body.error.code).toBe('ORDER_NOT_CANCELLABLE');
   });
 
+  it('when an order is placed from the cart, then once confirmed the bought lines leave the cart and others stay', async () => {
+    const shopper = await createUserWithToken(stack);
+    const [bought, alsoBought] = await insertProducts(stack.database.db, [
+      { price: 7_000, stock: 10 },
+      { price: 8_000, stock: 10 },
+    ]);
+    for (const productId of [bought, alsoBought]) {
+      const add = await call(stack.url, 'POST', '/api/cart/items', {
+        token: shopper.token,
+        body: { productId, quantity: 2 },
+      });
+      expect(add.status).toBe(200);
+    }
+    const placed = await place(
+      { fromCart: true, shippingAddress: address, paymentMethod: 'card' },
+      { token: shopper.token, prefer: 'wait=10' },
+    );
+    expect(placed.body.status).toBe('CONFIRMED');
+    expect(
+      placed.body.order.items.map((item: { productId: number; quantity: number }) => [
+        item.productId,
+        item.quantity,
+      ]),
+    ).toEqual([
+      [bought, 2],
+      [alsoBought, 2],
+    ]);
+    // A line added after the order was placed is not part of it.
+    const [later] = await insertProducts(stack.database.db, [{ price: 9_000, stock: 10 }]);
+    await call(stack.url, 'POST', '/api/cart/items', {
+      token: shopper.token,
+      body: { productId: later, quantity: 1 },
+    });
+    const cart = await eventually(async () => {
+      const read = await call(stack.url, 'GET', '/api/cart', { token: shopper.token });
+      return read.body.lines.length === 1 ? read.body : undefined;
+    });
+    expect(cart.lines.map((line: { productId: number }) => line.productId)).toEqual([later]);
+  });
+
+  it('when the cart is empty, then placing from it is 422 CART_EMPTY', async () => {
+    const shopper = await createUserWithToken(stack);
+    const response = await place(
+      { fromCart: true, shippingAddress: address, paymentMethod: 'card' },
+      { token: shopper.token },
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('CART_EMPTY');
+  });
+
   it('when the same key is replayed, then the same order comes back; with another body, 422', async () => {
     const [productId] = await insertProducts(stack.database.db, [{ price: 1_000, stock: 10 }]);
     const body = { items: [{ productId, quantity: 1 }], shippingAddress: address, paymentMethod: 'card' };

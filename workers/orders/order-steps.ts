@@ -19,6 +19,8 @@ export function orderSteps(ctx: WorkerContext) {
       ctx.producers.payments.add('charge', { orderId, ...trace() }, { jobId: `charge-${orderId}` }),
     refund: (orderId: number) =>
       ctx.producers.payments.add('refund', { orderId, ...trace() }, { jobId: `refund-${orderId}` }),
+    clearCart: (orderId: number) =>
+      ctx.producers.orders.add('clear-cart', { orderId, ...trace() }, { jobId: `clear-cart-${orderId}` }),
     countConfirmed: (orderId: number) =>
       ctx.producers.stats.add(
         'order-confirmed',

@@ -1,5 +1,6 @@
 import type { JobHandlers } from '../../queues/define-queue';
 import type { OrderJobs } from '../../queues/orders.queue';
+import { cartWriter } from '../../shared/carts/cart-writer';
 import { ordersRepository } from '../../shared/orders/orders.repository';
 import type { WorkerContext } from '../context';
 import { sweepStuckOrders } from './order-sweeper';
@@ -13,6 +14,12 @@ export function orderHandlers(ctx: WorkerContext): JobHandlers<OrderJobs> {
   const orders = ordersRepository(ctx.db);
   const service = ordersService(ctx.db);
   const steps = orderSteps(ctx);
+  const carts = cartWriter({
+    db: ctx.db,
+    redis: ctx.redis,
+    prefix: ctx.config.REDIS_PREFIX,
+    logger: ctx.logger,
+  });
 
   return {
     place: async (job) => {
@@ -36,5 +43,14 @@ export function orderHandlers(ctx: WorkerContext): JobHandlers<OrderJobs> {
     },
 
     sweep: () => sweepStuckOrders(ctx),
+
+    // The lines bought leave the cart only once the order is confirmed: a rejected or failed order keeps them.
+    'clear-cart': async (job) => {
+      const order = await orders.findById(job.data.orderId);
+      if (!order?.from_cart || order.status !== 'CONFIRMED') return { cleared: 0 };
+      const productIds = (await orders.items(Number(order.id))).map((item) => Number(item.product_id));
+      await carts.removeUserLines(Number(order.user_id), productIds);
+      return { cleared: productIds.length };
+    },
   };
 }

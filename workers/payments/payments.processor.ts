@@ -25,6 +25,7 @@ export function paymentHandlers(ctx: WorkerContext, gateway?: PaymentGateway): J
       if (outcome.kind === 'confirmed') {
         await steps.announce(orderId, 'CONFIRMED');
         await steps.countConfirmed(orderId);
+        if (outcome.fromCart) await steps.clearCart(orderId);
       }
       if (outcome.kind === 'declined') {
         await steps.announce(orderId, 'PAYMENT_FAILED', outcome.reason);

@@ -34,14 +34,12 @@ export function paymentsRepository(db: Knex) {
     },
 
     async markSucceeded(id: number, gatewayPaymentKey: string, trx?: Knex.Transaction): Promise<void> {
-      await (trx ?? db)('payments')
-        .where({ id })
-        .update({
-          status: 'succeeded',
-          gateway_payment_key: gatewayPaymentKey,
-          last_error: null,
-          updated_at: new Date(),
-        });
+      await (trx ?? db)('payments').where({ id }).update({
+        status: 'succeeded',
+        gateway_payment_key: gatewayPaymentKey,
+        last_error: null,
+        updated_at: new Date(),
+      });
     },
 
     async markFailed(id: number, reason: string, trx?: Knex.Transaction): Promise<void> {

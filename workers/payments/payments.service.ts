@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { withTransaction } from '../../shared/db';
-import { ordersRepository } from '../../shared/orders/orders.repository';
+import { ordersRepository, type OrderRow } from '../../shared/orders/orders.repository';
 import type { PaymentGateway } from './payment-gateway';
 import { paymentsRepository, type PaymentRow } from './payments.repository';
 
@@ -12,7 +12,9 @@ export const refundKey = (orderId: number): string => `refund-${orderId}`;
 export const paymentKeyFor = (orderId: number): string => `vm_pay_${orderId}`;
 
 export type ChargeOutcome =
-  { kind: 'confirmed' } | { kind: 'declined'; reason: string } | { kind: 'skipped'; status: string };
+  | { kind: 'confirmed'; fromCart: boolean }
+  | { kind: 'declined'; reason: string }
+  | { kind: 'skipped'; status: string };
 
 export type RefundOutcome =
   { kind: 'refunded' } | { kind: 'not-charged' } | { kind: 'skipped'; status: string };
@@ -28,14 +30,15 @@ export function paymentsService(db: Knex, gateway: PaymentGateway) {
 
   async function confirmOrder(
     payment: PaymentRow,
-    orderId: number,
+    order: OrderRow,
     paymentKey: string,
   ): Promise<ChargeOutcome> {
+    const orderId = Number(order.id);
     await withTransaction(db, async (trx) => {
       await payments.markSucceeded(payment.id, paymentKey, trx);
       await orders.transition(orderId, 'STOCK_RESERVED', 'CONFIRMED', {}, trx);
     });
-    return { kind: 'confirmed' };
+    return { kind: 'confirmed', fromCart: Boolean(order.from_cart) };
   }
 
   async function declineOrder(payment: PaymentRow, orderId: number, reason: string): Promise<ChargeOutcome> {
@@ -53,7 +56,7 @@ export function paymentsService(db: Knex, gateway: PaymentGateway) {
         return { kind: 'skipped', status: order?.status ?? 'missing' };
       const payment = await payments.beginAttempt(orderId, 'charge', order.total, chargeKey(orderId));
       if (payment.status === 'succeeded')
-        return confirmOrder(payment, orderId, payment.gateway_payment_key ?? '');
+        return confirmOrder(payment, order, payment.gateway_payment_key ?? '');
       if (payment.status === 'failed')
         return declineOrder(payment, orderId, payment.last_error ?? 'Payment declined');
 
@@ -61,7 +64,7 @@ export function paymentsService(db: Knex, gateway: PaymentGateway) {
         if (payment.attempts > 1) {
           const existing = await gateway.lookup(gatewayOrderId(orderId));
           if (existing && existing.status === 'DONE')
-            return confirmOrder(payment, orderId, existing.paymentKey);
+            return confirmOrder(payment, order, existing.paymentKey);
         }
         const result = await gateway.confirm({
           orderId: gatewayOrderId(orderId),
@@ -69,13 +72,12 @@ export function paymentsService(db: Knex, gateway: PaymentGateway) {
           amount: order.total,
           idempotencyKey: chargeKey(orderId),
         });
-        if (result.outcome === 'charged') return confirmOrder(payment, orderId, result.paymentKey);
+        if (result.outcome === 'charged') return confirmOrder(payment, order, result.paymentKey);
         if (result.outcome === 'declined') {
           return declineOrder(payment, orderId, `Payment declined: ${result.message} (${result.code})`);
         }
         const existing = await gateway.lookup(gatewayOrderId(orderId));
-        if (existing && existing.status === 'DONE')
-          return confirmOrder(payment, orderId, existing.paymentKey);
+        if (existing && existing.status === 'DONE') return confirmOrder(payment, order, existing.paymentKey);
         throw new Error('gateway says the order was processed but has no completed payment for it');
       } catch (error) {
         await payments.markUnknown(payment.id, (error as Error).message);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { MAX_LINE_QUANTITY } from './cart.schemas';
+import { MAX_LINE_QUANTITY } from './cart-limits';
 
 /** Whose cart: a signed-in user's, or a guest's by its X-Cart-Id. */
 export type CartOwnerKey = { userId: number } | { guestId: string };

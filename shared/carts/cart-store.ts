@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { productSummaryKey, type ProductSummary } from '../../shared/product-cache';
-import { appKey, type Redis } from '../../shared/redis';
-import type { CartLine } from './cart.repository';
+import { productSummaryKey, type ProductSummary } from '../product-cache';
+import { appKey, type Redis } from '../redis';
+import type { CartLine } from './carts.repository';
 
 /**
  * The Redis copy of a cart, one hash per cart:
