@@ -27,8 +27,7 @@ export function orderRoutes(ctx: BffContext): Router {
     const key = parseInput(idempotencyKeyHeader, req.get('idempotency-key'), 'Idempotency-Key header');
     const input = parseInput(placeOrderBody, req.body, 'order');
     const wait = preferredWaitSeconds(req.get('prefer'));
-    const { order, replayed } = await orders.place(userId, key, input);
-    const id = Number(order.id);
+    const { orderId: id, status, replayed } = await orders.place(userId, key, input);
     res.location(`/api/orders/${id}`);
     if (replayed) res.set('Idempotent-Replayed', 'true');
     if (wait !== undefined) {
@@ -40,7 +39,7 @@ export function orderRoutes(ctx: BffContext): Router {
         .json({ orderId: id, status: view.status, links: orderLinks(id), order: view });
       return;
     }
-    res.status(202).json({ orderId: id, status: order.status, links: orderLinks(id) });
+    res.status(202).json({ orderId: id, status, links: orderLinks(id) });
   });
 
   router.get('/api/orders', async (req, res) => {

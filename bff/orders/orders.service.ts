@@ -98,7 +98,8 @@ const decodeCursor = (cursor: string): number => {
 };
 
 export interface PlaceResult {
-  order: OrderRow;
+  orderId: number;
+  status: OrderStatus;
   replayed: boolean;
 }
 
@@ -126,7 +127,7 @@ export function ordersService(
     if (existing.request_hash !== hash) {
       throw new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different request');
     }
-    return { order: existing, replayed: true };
+    return { orderId: Number(existing.id), status: existing.status, replayed: true };
   }
 
   async function priceLines(lines: { productId: number; quantity: number }[]) {
@@ -197,7 +198,7 @@ export function ordersService(
         .catch((error: unknown) =>
           ctx.logger.warn({ err: error, orderId }, 'enqueue failed; the sweeper will pick the order up'),
         );
-      return { order: (await orders.findById(orderId))!, replayed: false };
+      return { orderId, status: 'PENDING', replayed: false };
     },
 
     async get(userId: number, orderId: number): Promise<OrderView> {

@@ -22,14 +22,12 @@ export function paymentsRepository(db: Knex) {
       amount: number,
       gatewayKey: string,
     ): Promise<PaymentRow> {
-      await db('payments')
-        .insert({ order_id: orderId, kind, amount, gateway_key: gatewayKey, status: 'pending', attempts: 0 })
-        .onConflict(['order_id', 'kind'])
-        .ignore();
-      await db('payments')
-        .where({ order_id: orderId, kind })
-        .whereIn('status', ['pending', 'unknown'])
-        .increment('attempts', 1);
+      // One statement creates the row or counts another attempt on it (settled rows keep their count).
+      await db.raw(
+        `INSERT INTO payments (order_id, kind, amount, gateway_key, status, attempts) VALUES (?, ?, ?, ?, 'pending', 1)
+         ON DUPLICATE KEY UPDATE attempts = IF(status IN ('pending', 'unknown'), attempts + 1, attempts)`,
+        [orderId, kind, amount, gatewayKey],
+      );
       return db('payments').where({ order_id: orderId, kind }).first();
     },
 
