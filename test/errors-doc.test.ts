@@ -23,6 +23,8 @@ describe('docs/errors.md', () => {
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(/code(?:: string)? = '([A-Z][A-Z_]+)'/g)) raised.add(match[1]!);
       for (const match of text.matchAll(/"code":\s*"([A-Z][A-Z_]+)"/g)) raised.add(match[1]!);
+      // Lua constant tables: INVALID_TOKEN = 'INVALID_TOKEN'
+      for (const match of text.matchAll(/^\s*([A-Z][A-Z_]{3,}) = '\1'/gm)) raised.add(match[1]!);
       for (const match of text.matchAll(/(?:error_code|code)\s*=\s*'([A-Z][A-Z_]{3,})'/g))
         raised.add(match[1]!);
     }
