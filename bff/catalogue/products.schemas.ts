@@ -46,7 +46,7 @@ export const listProductsQuery = z
     q: z.string().max(MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`).optional(),
     category: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,79}$/i, 'must be a category slug or id')
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,79}$/, 'must be a category slug or id')
       .optional(),
     brand: stringList(80).optional(),
     minPrice: wholeNumber(MAX_UNSIGNED_INT).optional(),

@@ -1,11 +1,19 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { authRouteDocs } from '../auth/auth.openapi';
+import { cartRouteDocs } from '../cart/cart.openapi';
+import { catalogueRouteDocs } from '../catalogue/catalogue.openapi';
 import { healthRouteDocs } from '../health/health.openapi';
 import { orderRouteDocs } from '../orders/orders.openapi';
 import { errorBody, gatewayErrors, type RouteDoc } from './route-doc';
 
 /** Every documented operation, domain by domain. A new route is added to its domain's list. */
-export const allRouteDocs: RouteDoc[] = [...healthRouteDocs, ...authRouteDocs, ...orderRouteDocs];
+export const allRouteDocs: RouteDoc[] = [
+  ...healthRouteDocs,
+  ...authRouteDocs,
+  ...catalogueRouteDocs,
+  ...cartRouteDocs,
+  ...orderRouteDocs,
+];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input (VALIDATION_FAILED and domain codes)',
@@ -53,7 +61,9 @@ export function buildOpenApiDocument() {
             : {}),
       };
     }
-    for (const status of [...new Set([...doc.errors, ...gatewayErrors(doc.auth)])].sort()) {
+    // Any route with a body can be refused for its size, by the BFF (100 kB) or the gateway (1 MB).
+    const sizeErrors = doc.body ? [413] : [];
+    for (const status of [...new Set([...doc.errors, ...sizeErrors, ...gatewayErrors(doc.auth)])].sort()) {
       responses[String(status)] = {
         description: ERROR_DESCRIPTIONS[status] ?? 'Error',
         content: { 'application/json': { schema: errorBody } },

@@ -55,6 +55,58 @@ async function placedOrder(context: ContractContext) {
   return placed.body.orderId as number;
 }
 
+/** A category of the seeded tree, for products the admin cases create. */
+async function someCategoryId(context: ContractContext): Promise<number> {
+  const tree = await context.call('GET', '/api/categories');
+  return tree.body.categories[0].id as number;
+}
+
+/** A fresh product made through the admin API, so the write cases never touch the seeded ones. */
+async function createdProduct(context: ContractContext) {
+  const created = await context.call('POST', '/api/admin/products', {
+    token: context.admin.token,
+    body: {
+      sku: key(),
+      name: 'Contract phone',
+      brand: 'Contractbrand',
+      price: 99000,
+      stock: 3,
+      categoryId: await someCategoryId(context),
+      specs: { color: 'Black', ram_gb: 8, wireless: true },
+      images: ['https://img.example.com/contract-1.jpg', 'https://img.example.com/contract-2.jpg'],
+    },
+  });
+  if (created.status !== 201) throw new Error(`product not created: ${JSON.stringify(created.body)}`);
+  return {
+    id: created.body.product.id as number,
+    etag: created.headers.get('etag')!,
+    imageIds: (created.body.product.images as { id: number }[]).map((image) => image.id),
+  };
+}
+
+async function deletedProduct(context: ContractContext): Promise<number> {
+  const { id } = await createdProduct(context);
+  await context.call('DELETE', `/api/admin/products/${id}`, { token: context.admin.token });
+  return id;
+}
+
+/** A guest's answer carries its cart id twice, header and body, or neither. */
+function sameCartIdInHeader(response: Response): Response {
+  const header = response.headers.get('x-cart-id') ?? undefined;
+  if (response.status === 200 && header !== response.body?.cartId)
+    throw new Error(`X-Cart-Id header ${header} but cartId ${response.body?.cartId}`);
+  return response;
+}
+
+/** A new guest cart holding `productId`; returns its id (from the X-Cart-Id header). */
+async function guestCart(context: ContractContext, productId = context.productId): Promise<string> {
+  const added = await context.call('POST', '/api/cart/items', { body: { productId, quantity: 2 } });
+  const cartId = added.headers.get('x-cart-id');
+  if (added.status !== 200 || !cartId)
+    throw new Error(`guest cart not created: ${JSON.stringify(added.body)}`);
+  return cartId;
+}
+
 export const contractCases: ContractCase[] = [
   { operation: 'GET /healthz', name: 'alive', expectStatus: 200, run: (c) => c.call('GET', '/healthz') },
   { operation: 'GET /readyz', name: 'ready', expectStatus: 200, run: (c) => c.call('GET', '/readyz') },
@@ -228,5 +280,503 @@ export const contractCases: ContractCase[] = [
     name: 'a confirmed order',
     expectStatus: 202,
     run: async (c) => c.call('POST', `/api/orders/${await placedOrder(c)}/cancel`, { token: c.user.token }),
+  },
+
+  {
+    operation: 'GET /api/products',
+    name: 'the first page of a browse',
+    expectStatus: 200,
+    run: (c) => c.call('GET', '/api/products?limit=100'),
+  },
+  {
+    operation: 'GET /api/products',
+    name: 'a filtered search',
+    expectStatus: 200,
+    run: (c) => c.call('GET', '/api/products?q=galaxy&sort=price_asc&inStock=true&limit=5'),
+  },
+  {
+    operation: 'GET /api/products',
+    name: 'the next page (facets null)',
+    expectStatus: 200,
+    run: async (c) => {
+      const first = await c.call('GET', '/api/products?sort=price_desc&limit=2');
+      if (!first.body.nextCursor) throw new Error('the seeded catalogue has one page only');
+      const next = await c.call(
+        'GET',
+        `/api/products?sort=price_desc&limit=2&cursor=${first.body.nextCursor}`,
+      );
+      if (next.status === 200 && next.body.facets !== null) throw new Error('a later page carries facets');
+      return next;
+    },
+  },
+  {
+    operation: 'GET /api/products',
+    name: 'limit=0',
+    expectStatus: 400,
+    run: (c) => c.call('GET', '/api/products?limit=0'),
+  },
+  {
+    operation: 'GET /api/products',
+    name: 'a garbled cursor',
+    expectStatus: 400,
+    run: (c) => c.call('GET', '/api/products?cursor=bm90LWEtY3Vyc29y'),
+  },
+  {
+    operation: 'GET /api/products/:id',
+    name: 'a seeded product',
+    expectStatus: 200,
+    run: (c) => c.call('GET', `/api/products/${c.productId}`),
+  },
+  {
+    operation: 'GET /api/products/:id',
+    name: 'If-None-Match names its ETag',
+    expectStatus: 304,
+    run: async (c) => {
+      const etag = (await c.call('GET', `/api/products/${c.productId}`)).headers.get('etag')!;
+      return c.call('GET', `/api/products/${c.productId}`, { headers: { 'if-none-match': etag } });
+    },
+  },
+  {
+    operation: 'GET /api/products/:id',
+    name: 'an unknown product',
+    expectStatus: 404,
+    run: (c) => c.call('GET', '/api/products/999999999'),
+  },
+  {
+    operation: 'GET /api/products/:id',
+    name: 'an id that is not a number',
+    expectStatus: 400,
+    run: (c) => c.call('GET', '/api/products/abc'),
+  },
+  {
+    operation: 'GET /api/categories',
+    name: 'the seeded tree',
+    expectStatus: 200,
+    run: (c) => c.call('GET', '/api/categories'),
+  },
+
+  {
+    operation: 'POST /api/admin/products',
+    name: 'an admin creates a product',
+    expectStatus: 201,
+    run: async (c) =>
+      c.call('POST', '/api/admin/products', {
+        token: c.admin.token,
+        body: {
+          sku: key(),
+          name: 'Contract cable',
+          brand: 'Contractbrand',
+          price: 5000,
+          categoryId: await someCategoryId(c),
+        },
+      }),
+  },
+  {
+    operation: 'POST /api/admin/products',
+    name: 'a user token (gateway)',
+    expectStatus: 403,
+    run: async (c) =>
+      c.call('POST', '/api/admin/products', {
+        token: c.user.token,
+        body: { sku: key(), name: 'Nope', brand: 'Nope', price: 5000, categoryId: await someCategoryId(c) },
+      }),
+  },
+  {
+    operation: 'POST /api/admin/products',
+    name: 'no token (gateway)',
+    expectStatus: 401,
+    run: (c) => c.call('POST', '/api/admin/products', { body: {} }),
+  },
+  {
+    operation: 'POST /api/admin/products',
+    name: 'a price of 0',
+    expectStatus: 400,
+    run: async (c) =>
+      c.call('POST', '/api/admin/products', {
+        token: c.admin.token,
+        body: {
+          sku: key(),
+          name: 'Free',
+          brand: 'Contractbrand',
+          price: 0,
+          categoryId: await someCategoryId(c),
+        },
+      }),
+  },
+  {
+    operation: 'POST /api/admin/products',
+    name: 'a sku already taken',
+    expectStatus: 409,
+    run: async (c) => {
+      const sku = key();
+      const body = {
+        sku,
+        name: 'Twin',
+        brand: 'Contractbrand',
+        price: 5000,
+        categoryId: await someCategoryId(c),
+      };
+      await c.call('POST', '/api/admin/products', { token: c.admin.token, body });
+      return c.call('POST', '/api/admin/products', { token: c.admin.token, body });
+    },
+  },
+  {
+    operation: 'POST /api/admin/products',
+    name: 'an unknown category',
+    expectStatus: 422,
+    run: (c) =>
+      c.call('POST', '/api/admin/products', {
+        token: c.admin.token,
+        body: { sku: key(), name: 'Lost', brand: 'Contractbrand', price: 5000, categoryId: 2_000_000_000 },
+      }),
+  },
+  {
+    operation: 'GET /api/admin/products/:id',
+    name: 'an active product',
+    expectStatus: 200,
+    run: async (c) =>
+      c.call('GET', `/api/admin/products/${(await createdProduct(c)).id}`, { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/products/:id',
+    name: 'a deleted product',
+    expectStatus: 200,
+    run: async (c) =>
+      c.call('GET', `/api/admin/products/${await deletedProduct(c)}`, { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/products/:id',
+    name: 'an unknown product',
+    expectStatus: 404,
+    run: (c) => c.call('GET', '/api/admin/products/999999999', { token: c.admin.token }),
+  },
+  {
+    operation: 'PATCH /api/admin/products/:id',
+    name: 'If-Match with the current ETag',
+    expectStatus: 200,
+    run: async (c) => {
+      const { id, etag } = await createdProduct(c);
+      return c.call('PATCH', `/api/admin/products/${id}`, {
+        token: c.admin.token,
+        headers: { 'if-match': etag },
+        body: { price: 89000, specs: { color: 'Silver' } },
+      });
+    },
+  },
+  {
+    operation: 'PATCH /api/admin/products/:id',
+    name: 'the version in the body',
+    expectStatus: 200,
+    run: async (c) => {
+      const { id } = await createdProduct(c);
+      return c.call('PATCH', `/api/admin/products/${id}`, {
+        token: c.admin.token,
+        body: { name: 'Contract phone 2', version: 1 },
+      });
+    },
+  },
+  {
+    operation: 'PATCH /api/admin/products/:id',
+    name: 'a stale If-Match',
+    expectStatus: 412,
+    run: async (c) => {
+      const { id, etag } = await createdProduct(c);
+      const edit = { token: c.admin.token, headers: { 'if-match': etag }, body: { price: 88000 } };
+      await c.call('PATCH', `/api/admin/products/${id}`, edit);
+      return c.call('PATCH', `/api/admin/products/${id}`, edit);
+    },
+  },
+  {
+    operation: 'PATCH /api/admin/products/:id',
+    name: 'neither If-Match nor version',
+    expectStatus: 428,
+    run: async (c) =>
+      c.call('PATCH', `/api/admin/products/${(await createdProduct(c)).id}`, {
+        token: c.admin.token,
+        body: { price: 87000 },
+      }),
+  },
+  {
+    operation: 'PATCH /api/admin/products/:id',
+    name: 'a deleted product',
+    expectStatus: 409,
+    run: async (c) =>
+      c.call('PATCH', `/api/admin/products/${await deletedProduct(c)}`, {
+        token: c.admin.token,
+        body: { price: 86000, version: 2 },
+      }),
+  },
+  {
+    operation: 'PATCH /api/admin/products/:id',
+    name: 'stock in the body',
+    expectStatus: 400,
+    run: async (c) =>
+      c.call('PATCH', `/api/admin/products/${(await createdProduct(c)).id}`, {
+        token: c.admin.token,
+        body: { stock: 100, version: 1 },
+      }),
+  },
+  {
+    operation: 'DELETE /api/admin/products/:id',
+    name: 'a product',
+    expectStatus: 204,
+    run: async (c) =>
+      c.call('DELETE', `/api/admin/products/${(await createdProduct(c)).id}`, { token: c.admin.token }),
+  },
+  {
+    operation: 'DELETE /api/admin/products/:id',
+    name: 'an unknown product',
+    expectStatus: 404,
+    run: (c) => c.call('DELETE', '/api/admin/products/999999999', { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/products/:id/restore',
+    name: 'a deleted product',
+    expectStatus: 200,
+    run: async (c) =>
+      c.call('POST', `/api/admin/products/${await deletedProduct(c)}/restore`, { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/products/:id/stock-adjustments',
+    name: 'a restock',
+    expectStatus: 201,
+    run: async (c) =>
+      c.call('POST', `/api/admin/products/${(await createdProduct(c)).id}/stock-adjustments`, {
+        token: c.admin.token,
+        body: { delta: 10, reason: 'Contract restock' },
+      }),
+  },
+  {
+    operation: 'POST /api/admin/products/:id/stock-adjustments',
+    name: 'stock would go below zero',
+    expectStatus: 409,
+    run: async (c) =>
+      c.call('POST', `/api/admin/products/${(await createdProduct(c)).id}/stock-adjustments`, {
+        token: c.admin.token,
+        body: { delta: -4, reason: 'Contract shrinkage' },
+      }),
+  },
+  {
+    operation: 'POST /api/admin/products/:id/images',
+    name: 'a new primary image',
+    expectStatus: 201,
+    run: async (c) =>
+      c.call('POST', `/api/admin/products/${(await createdProduct(c)).id}/images`, {
+        token: c.admin.token,
+        body: { url: 'https://img.example.com/contract-3.jpg', isPrimary: true },
+      }),
+  },
+  {
+    operation: 'POST /api/admin/products/:id/images',
+    name: 'a deleted product',
+    expectStatus: 409,
+    run: async (c) =>
+      c.call('POST', `/api/admin/products/${await deletedProduct(c)}/images`, {
+        token: c.admin.token,
+        body: { url: 'https://img.example.com/contract-4.jpg' },
+      }),
+  },
+  {
+    operation: 'PUT /api/admin/products/:id/images/order',
+    name: 'the images reversed',
+    expectStatus: 200,
+    run: async (c) => {
+      const { id, imageIds } = await createdProduct(c);
+      return c.call('PUT', `/api/admin/products/${id}/images/order`, {
+        token: c.admin.token,
+        body: { imageIds: [...imageIds].reverse() },
+      });
+    },
+  },
+  {
+    operation: 'PUT /api/admin/products/:id/images/order',
+    name: 'an image left out',
+    expectStatus: 422,
+    run: async (c) => {
+      const { id, imageIds } = await createdProduct(c);
+      return c.call('PUT', `/api/admin/products/${id}/images/order`, {
+        token: c.admin.token,
+        body: { imageIds: imageIds.slice(1) },
+      });
+    },
+  },
+  {
+    operation: 'POST /api/admin/products/:id/images/:imageId/primary',
+    name: 'the second image',
+    expectStatus: 200,
+    run: async (c) => {
+      const { id, imageIds } = await createdProduct(c);
+      return c.call('POST', `/api/admin/products/${id}/images/${imageIds[1]}/primary`, {
+        token: c.admin.token,
+      });
+    },
+  },
+  {
+    operation: 'POST /api/admin/products/:id/images/:imageId/primary',
+    name: 'another product’s image',
+    expectStatus: 404,
+    run: async (c) => {
+      const other = await createdProduct(c);
+      const { id } = await createdProduct(c);
+      return c.call('POST', `/api/admin/products/${id}/images/${other.imageIds[0]}/primary`, {
+        token: c.admin.token,
+      });
+    },
+  },
+  {
+    operation: 'DELETE /api/admin/products/:id/images/:imageId',
+    name: 'the primary image',
+    expectStatus: 200,
+    run: async (c) => {
+      const { id, imageIds } = await createdProduct(c);
+      return c.call('DELETE', `/api/admin/products/${id}/images/${imageIds[0]}`, { token: c.admin.token });
+    },
+  },
+
+  {
+    operation: 'GET /api/cart',
+    name: 'a guest without X-Cart-Id',
+    expectStatus: 200,
+    run: async (c) => sameCartIdInHeader(await c.call('GET', '/api/cart')),
+  },
+  {
+    operation: 'GET /api/cart',
+    name: 'a guest with a cart',
+    expectStatus: 200,
+    run: async (c) =>
+      sameCartIdInHeader(await c.call('GET', '/api/cart', { headers: { 'x-cart-id': await guestCart(c) } })),
+  },
+  {
+    operation: 'GET /api/cart',
+    name: 'a guest cart holding a deleted product',
+    expectStatus: 200,
+    run: async (c) => {
+      const { id } = await createdProduct(c);
+      const cartId = await guestCart(c, id);
+      await c.call('DELETE', `/api/admin/products/${id}`, { token: c.admin.token });
+      const cart = await c.call('GET', '/api/cart', { headers: { 'x-cart-id': cartId } });
+      if (cart.body.lines?.[0]?.availability !== 'removed')
+        throw new Error('the line is not shown as removed');
+      return sameCartIdInHeader(cart);
+    },
+  },
+  {
+    operation: 'GET /api/cart',
+    name: 'a signed-in user',
+    expectStatus: 200,
+    run: async (c) => {
+      const { accessToken } = await loggedIn(c);
+      await c.call('POST', '/api/cart/items', { token: accessToken, body: { productId: c.productId } });
+      return c.call('GET', '/api/cart', { token: accessToken });
+    },
+  },
+  {
+    operation: 'GET /api/cart',
+    name: 'a malformed X-Cart-Id',
+    expectStatus: 400,
+    run: (c) => c.call('GET', '/api/cart', { headers: { 'x-cart-id': 'not-a-cart-id' } }),
+  },
+  {
+    operation: 'GET /api/cart',
+    name: 'an invalid token (gateway)',
+    expectStatus: 401,
+    run: (c) => c.call('GET', '/api/cart', { token: 'not-a-jwt' }),
+  },
+  {
+    operation: 'DELETE /api/cart',
+    name: 'a guest empties the cart',
+    expectStatus: 200,
+    run: async (c) =>
+      sameCartIdInHeader(
+        await c.call('DELETE', '/api/cart', { headers: { 'x-cart-id': await guestCart(c) } }),
+      ),
+  },
+  {
+    operation: 'POST /api/cart/items',
+    name: 'a guest’s first add (a new X-Cart-Id)',
+    expectStatus: 200,
+    run: async (c) =>
+      sameCartIdInHeader(
+        await c.call('POST', '/api/cart/items', { body: { productId: c.productId, quantity: 1 } }),
+      ),
+  },
+  {
+    operation: 'POST /api/cart/items',
+    name: 'a signed-in user',
+    expectStatus: 200,
+    run: async (c) =>
+      c.call('POST', '/api/cart/items', {
+        token: (await loggedIn(c)).accessToken,
+        body: { productId: c.productId, quantity: 3 },
+      }),
+  },
+  {
+    operation: 'POST /api/cart/items',
+    name: 'an unknown product',
+    expectStatus: 404,
+    run: (c) => c.call('POST', '/api/cart/items', { body: { productId: 999999999 } }),
+  },
+  {
+    operation: 'POST /api/cart/items',
+    name: 'a quantity of 100',
+    expectStatus: 400,
+    run: (c) => c.call('POST', '/api/cart/items', { body: { productId: c.productId, quantity: 100 } }),
+  },
+  {
+    operation: 'PATCH /api/cart/items/:productId',
+    name: 'a guest’s line',
+    expectStatus: 200,
+    run: async (c) =>
+      sameCartIdInHeader(
+        await c.call('PATCH', `/api/cart/items/${c.productId}`, {
+          headers: { 'x-cart-id': await guestCart(c) },
+          body: { quantity: 5 },
+        }),
+      ),
+  },
+  {
+    operation: 'PATCH /api/cart/items/:productId',
+    name: 'a product not in the cart',
+    expectStatus: 404,
+    run: async (c) =>
+      c.call('PATCH', '/api/cart/items/999999999', {
+        headers: { 'x-cart-id': await guestCart(c) },
+        body: { quantity: 5 },
+      }),
+  },
+  {
+    operation: 'DELETE /api/cart/items/:productId',
+    name: 'a guest’s line',
+    expectStatus: 200,
+    run: async (c) =>
+      sameCartIdInHeader(
+        await c.call('DELETE', `/api/cart/items/${c.productId}`, {
+          headers: { 'x-cart-id': await guestCart(c) },
+        }),
+      ),
+  },
+  {
+    operation: 'POST /api/cart/merge',
+    name: 'a guest cart at login',
+    expectStatus: 200,
+    run: async (c) => {
+      const cartId = await guestCart(c);
+      return c.call('POST', '/api/cart/merge', {
+        token: (await loggedIn(c)).accessToken,
+        headers: { 'x-cart-id': cartId },
+      });
+    },
+  },
+  {
+    operation: 'POST /api/cart/merge',
+    name: 'no token',
+    expectStatus: 401,
+    run: async (c) => c.call('POST', '/api/cart/merge', { headers: { 'x-cart-id': await guestCart(c) } }),
+  },
+  {
+    operation: 'POST /api/cart/merge',
+    name: 'no X-Cart-Id',
+    expectStatus: 400,
+    run: (c) => c.call('POST', '/api/cart/merge', { token: c.user.token }),
   },
 ];
