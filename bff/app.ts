@@ -1,15 +1,19 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
-import { currentRequestId, requestIdMiddleware } from '../shared/tracing';
+import { requestIdMiddleware } from '../shared/tracing';
 import type { BffContext } from './context';
+import { adminRoutes } from './admin/admin.routes';
+import { DASHBOARD_PATH, queueDashboard } from './admin/queue-dashboard';
 import { authRoutes } from './auth/auth.routes';
 import { cartRoutes } from './cart/cart.routes';
 import { catalogueRoutes } from './catalogue/catalogue.routes';
 import { healthRoutes } from './health/health.routes';
+import { openApiRoutes } from './openapi/openapi.routes';
 import { orderRoutes } from './orders/orders.routes';
+import { accessLog } from './middleware/access-log';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { gatewayTrust } from './middleware/gateway-trust';
+import { bffMetrics } from './metrics/bff-metrics';
 
 /** Builds the BFF's Express app (no listen), so tests can start it on port 0 against their own context. */
 export function createApp(ctx: BffContext): Express {
@@ -18,29 +22,25 @@ export function createApp(ctx: BffContext): Express {
   app.set('trust proxy', 'loopback');
   app.set('etag', false);
 
+  const metrics = bffMetrics(ctx);
   app.use(requestIdMiddleware);
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: () => currentRequestId() ?? '',
-      quietReqLogger: true,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(metrics.measureRequests);
+  app.use(accessLog(ctx.logger));
   app.use(helmet({ contentSecurityPolicy: false }));
 
   app.use(healthRoutes(ctx));
+  app.use(metrics.routes); // /metrics: like /healthz, not behind the gateway secret (nginx does not route it)
   app.use(gatewayTrust(ctx.config.GATEWAY_SECRET));
   app.use(express.json({ limit: '100kb' }));
+  app.use(requestIdMiddleware); // re-enter the request's context after the body stream ended
 
+  app.use(openApiRoutes());
   app.use(authRoutes(ctx));
   app.use(catalogueRoutes(ctx));
   app.use(cartRoutes(ctx));
   app.use(orderRoutes(ctx));
+  app.use(adminRoutes(ctx));
+  app.use(DASHBOARD_PATH, queueDashboard(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));

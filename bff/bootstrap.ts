@@ -2,6 +2,7 @@ import type { Config } from '../shared/config';
 import { createDatabase } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { closeRedis, createRedis } from '../shared/redis';
+import { createQueueRegistry } from './admin/queue-registry';
 import type { BffContext } from './context';
 import { OrderEventsListener } from './orders/order-events.listener';
 import { createProducers } from './producers';
@@ -13,6 +14,7 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
   const redis = createRedis(config.REDIS_URL, 'client', {}, onRedisError);
   const producerConnection = createRedis(config.REDIS_URL, 'producer', {}, onRedisError);
   const producers = createProducers(producerConnection, config.REDIS_PREFIX);
+  const queues = createQueueRegistry(producerConnection, config.REDIS_PREFIX);
   const orderEvents = new OrderEventsListener(config, logger);
   return {
     config,
@@ -20,10 +22,12 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
     db,
     redis,
     producers,
+    queues,
     orderEvents,
     async close() {
       await orderEvents.close();
       await producers.closeAll();
+      await queues.close();
       await Promise.all([closeRedis(producerConnection), closeRedis(redis)]);
       await db.destroy();
     },

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { Redis } from '../shared/redis';
+import type { QueueRegistry } from './admin/queue-registry';
 import type { OrderEventsListener } from './orders/order-events.listener';
 import type { Producers } from './producers';
 
@@ -13,6 +14,8 @@ export interface BffContext {
   /** Fail-fast Redis client for request paths (carts, caches, SMS codes). */
   redis: Redis;
   producers: Producers;
+  /** Read handles on every queue: admin job lookups, counts, the queue dashboard and metrics. */
+  queues: QueueRegistry;
   /** Order state changes from the workers, for Prefer: wait and SSE. */
   orderEvents: OrderEventsListener;
 }

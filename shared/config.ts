@@ -42,6 +42,13 @@ const configSchema = z.object({
   PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt.max(60000).default(5000),
   STATS_RECONCILE_CRON: z.string().min(9).default('*/15 * * * *'),
   STATS_RECONCILE_DAYS: positiveInt.max(366).default(3),
+  /** Port of each worker process's own /metrics; `off` disables it. Unset: 9464, or 0 (random) when NODE_ENV=test. */
+  WORKER_METRICS_PORT: z.union([z.literal('off'), port]).optional(),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** How long a scrape reuses the queue job counts it read from Redis. */
+  QUEUE_METRICS_CACHE_MS: z.coerce.number().int().min(0).max(60000).default(5000),
+  /** Mounts Bull Board read-only (no retry, promote, clean, ...) for every queue. */
+  QUEUE_DASHBOARD_READ_ONLY: booleanFlag.default(false),
   PAYMENT_GATEWAY_URL: z.url().default('http://127.0.0.1:4010'),
   PAYMENT_GATEWAY_SECRET_KEY: z.string().min(1).default('test_sk_voltmall'),
   SMS_PROVIDER_URL: z.url().default('http://127.0.0.1:4020'),

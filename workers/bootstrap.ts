@@ -1,11 +1,12 @@
-import type { Worker } from 'bullmq';
-import { ordersQueue, paymentsQueue, statsQueue, stockQueue } from '../queues';
+import { Queue, type Worker } from 'bullmq';
+import { ordersQueue, paymentsQueue, queueDefinitions, statsQueue, stockQueue } from '../queues';
 import type { Config } from '../shared/config';
 import { createDatabase } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { bullPrefix, closeRedis, createRedis } from '../shared/redis';
 import { withTimeout } from '../shared/shutdown';
 import type { WorkerContext, WorkerProducers } from './context';
+import { createWorkerMetrics, startMetricsServer, workerMetricsPort, type MetricsServer } from './metrics';
 import { startDomainWorker } from './run-domain';
 import type { DomainPlan } from './worker-plan';
 import { scheduleRepeatableJobs } from './schedules';
@@ -13,6 +14,8 @@ import { scheduleRepeatableJobs } from './schedules';
 export interface RunningWorkers {
   ctx: WorkerContext;
   workers: Worker[];
+  /** This process's Prometheus endpoint (`<url>/metrics`), unless WORKER_METRICS_PORT=off. */
+  metrics?: MetricsServer;
   /** Stops taking jobs, waits for active ones up to `timeoutMs`, then releases connections. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -34,8 +37,32 @@ export async function startWorkers(
     stats: statsQueue.createProducer(connection, prefix),
   };
   const ctx: WorkerContext = { config, logger, db, connection, redis, producers };
+  // Read-only handles on this process's queues, for the job-count gauges.
+  const gaugedQueues = plan.map(
+    ({ domain }) => new Queue(queueDefinitions[domain].name, { connection, prefix }),
+  );
+  const metrics = createWorkerMetrics(gaugedQueues, { cacheMs: config.QUEUE_METRICS_CACHE_MS, logger });
+  const metricsPort = workerMetricsPort(config);
+  let metricsServer: MetricsServer | undefined;
+  try {
+    if (metricsPort !== null)
+      metricsServer = await startMetricsServer(
+        metrics.registry,
+        config.WORKER_METRICS_HOST,
+        metricsPort,
+        logger,
+      );
+  } catch (error) {
+    await Promise.all([...gaugedQueues, ...Object.values(producers)].map((queue) => queue.close()));
+    await Promise.all([closeRedis(connection), closeRedis(redis)]);
+    await db.destroy();
+    throw new Error(
+      `worker metrics cannot listen on ${config.WORKER_METRICS_HOST}:${metricsPort} (set WORKER_METRICS_PORT, or off)`,
+      { cause: error },
+    );
+  }
   const workers = plan.map(({ domain, concurrency }) => {
-    const worker = startDomainWorker(ctx, domain, concurrency);
+    const worker = startDomainWorker(ctx, domain, concurrency, metrics);
     worker.on('error', (error) => logger.error({ err: error, queue: domain }, 'worker error'));
     logger.info({ queue: domain, concurrency }, 'worker started');
     return worker;
@@ -47,6 +74,7 @@ export async function startWorkers(
   return {
     ctx,
     workers,
+    metrics: metricsServer,
     async close(timeoutMs) {
       // worker.close() waits for active jobs with no deadline; past ours, force-close so the jobs return to
       // the queue through the stall check instead of keeping the process alive.
@@ -56,7 +84,8 @@ export async function startWorkers(
           await Promise.all(workers.map((worker) => worker.close(true)));
         },
       );
-      await Promise.all(Object.values(producers).map((producer) => producer.close()));
+      await metricsServer?.close();
+      await Promise.all([...gaugedQueues, ...Object.values(producers)].map((queue) => queue.close()));
       await Promise.all([closeRedis(connection), closeRedis(redis)]);
       await db.destroy();
     },

@@ -4,6 +4,7 @@ import type { JobHandlers, JobMap, QueueDefinition, TracedPayload } from '../que
 import { bullPrefix } from '../shared/redis';
 import { runWithRequestId } from '../shared/tracing';
 import type { WorkerContext } from './context';
+import type { WorkerMetrics } from './metrics';
 import { notificationHandlers } from './notifications/notifications.processor';
 import { orderHandlers } from './orders/orders.processor';
 import { paymentHandlers } from './payments/payments.processor';
@@ -19,11 +20,15 @@ const handlerFactories: { [D in DomainName]: (ctx: WorkerContext) => JobHandlers
   notifications: (ctx) => notificationHandlers(ctx) as unknown as JobHandlers<JobMap>,
 };
 
-/** Wraps every handler so its log lines carry the job's trace id, and it logs the end or the failure. */
+/**
+ * Wraps every handler so its log lines carry the job's trace id, and it logs (and, with `metrics`, measures)
+ * the end or the failure.
+ */
 function traced<J extends JobMap>(
   ctx: WorkerContext,
   domain: string,
   handlers: JobHandlers<J>,
+  metrics?: WorkerMetrics,
 ): JobHandlers<J> {
   const wrapped: Record<string, (job: Job) => Promise<unknown>> = {};
   for (const [name, handler] of Object.entries(handlers) as [string, (job: Job) => Promise<unknown>][]) {
@@ -35,11 +40,15 @@ function traced<J extends JobMap>(
           jobId: job.id,
           attempt: job.attemptsMade + 1,
         });
+        const started = process.hrtime.bigint();
+        const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
         try {
           const result = await handler(job);
+          metrics?.observeJob(domain, job, seconds());
           log.info({ result }, 'job done');
           return result;
         } catch (error) {
+          metrics?.observeJob(domain, job, seconds(), error);
           log.warn({ err: error }, 'job failed');
           throw error;
         }
@@ -48,9 +57,14 @@ function traced<J extends JobMap>(
   return wrapped as unknown as JobHandlers<J>;
 }
 
-export function startDomainWorker(ctx: WorkerContext, domain: DomainName, concurrency: number): Worker {
+export function startDomainWorker(
+  ctx: WorkerContext,
+  domain: DomainName,
+  concurrency: number,
+  metrics?: WorkerMetrics,
+): Worker {
   const definition = queueDefinitions[domain] as unknown as QueueDefinition<JobMap>;
-  const handlers = traced(ctx, domain, handlerFactories[domain](ctx));
+  const handlers = traced(ctx, domain, handlerFactories[domain](ctx), metrics);
   return definition.createWorker(ctx.connection, bullPrefix(ctx.config.REDIS_PREFIX), handlers, {
     concurrency,
     // A job whose worker died is retried after its lock lapses and the stall check sees it.

@@ -13,4 +13,12 @@ export async function scheduleRepeatableJobs(ctx: WorkerContext, domains: Domain
       { name: 'sweep', data: {} },
     );
   }
+  if (domains.includes('stats')) {
+    // The cron reads in the shop's zone, like the days it reconciles ("0 4 * * *" is 04:00 in Seoul).
+    await ctx.producers.stats.queue.upsertJobScheduler(
+      'stats-reconcile',
+      { pattern: ctx.config.STATS_RECONCILE_CRON, tz: ctx.config.SHOP_TIME_ZONE },
+      { name: 'reconcile', data: {} },
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { User } from '../../shared/models/user.model';
+import { User, type UserRole, type UserStatus } from '../../shared/models/user.model';
 
 /** The only code that writes the users and user_identities tables. */
 export function usersRepository(db: Knex) {
@@ -14,6 +14,14 @@ export function usersRepository(db: Knex) {
     }) => User.query(db).insertAndFetch({ ...user, role: 'user', status: 'active' }),
     async markPhoneVerified(id: number, phone: string): Promise<void> {
       await User.query(db).patch({ phone, phoneVerifiedAt: new Date(), updatedAt: new Date() }).where({ id });
+    },
+    /** Reads the user and locks the row, so concurrent admin changes to one account apply one at a time. */
+    findByIdForUpdate: (id: number, trx: Knex.Transaction) => User.query(trx).findById(id).forUpdate(),
+    async setRole(id: number, role: UserRole, trx: Knex.Transaction): Promise<void> {
+      await User.query(trx).patch({ role, updatedAt: new Date() }).where({ id });
+    },
+    async setStatus(id: number, status: UserStatus, trx: Knex.Transaction): Promise<void> {
+      await User.query(trx).patch({ status, updatedAt: new Date() }).where({ id });
     },
     async findIdentity(provider: string, subject: string): Promise<number | undefined> {
       const row = (await db('user_identities').where({ provider, subject }).first('user_id')) as

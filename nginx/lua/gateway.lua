@@ -8,7 +8,8 @@
 -- access(mode) does, in order:
 --   1. strip every client-sent X-User-* and X-Gateway-Secret header (always);
 --   2. decide what the route needs (public / optional / required / admin);
---   3. verify the bearer token when needed, answer 401/403 as JSON otherwise;
+--   3. verify the bearer token when needed (on /admin/queues, the vm_admin cookie when there is no
+--      Authorization header), answer 401/403 as JSON otherwise;
 --   4. expose the identity and the gateway secret as nginx variables, which
 --      proxy_set_header turns into X-User-Id, X-User-Role, X-Gateway-Secret.
 local ed25519 = require('ed25519')
@@ -171,6 +172,13 @@ local function is_admin_path(uri)
   return sub(path, 1, 10) == '/api/admin' or sub(path, 1, 13) == '/admin/queues'
 end
 
+-- The queue dashboard is a browser page, and a browser cannot add a Bearer header to page loads:
+-- there, and only there, the HttpOnly SameSite=Strict vm_admin cookie (set by
+-- POST /api/admin/dashboard-session) stands in for a missing Authorization header.
+local function is_dashboard_path(uri)
+  return sub(lower(uri), 1, 13) == '/admin/queues'
+end
+
 local function effective_mode(mode)
   if is_admin_path(ngx_var.uri) then
     return 'admin'
@@ -199,7 +207,11 @@ function _M.access(mode)
     if mode == 'optional' then
       return
     end
-    return reject_missing_token()
+    local cookie_token = is_dashboard_path(ngx_var.uri) and ngx_var.cookie_vm_admin or nil
+    if cookie_token == nil or cookie_token == '' then
+      return reject_missing_token()
+    end
+    authorization = 'Bearer ' .. cookie_token
   end
 
   if #authorization > jwt.MAX_TOKEN_BYTES + 64 then

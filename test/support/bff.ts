@@ -5,6 +5,7 @@ import { createBffContext } from '../../bff/bootstrap';
 import type { BffContext } from '../../bff/context';
 import { loadConfig, type Config } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
+import { waitForRedis } from '../../shared/redis';
 
 export interface TestBff {
   url: string;
@@ -30,6 +31,8 @@ export async function startTestBff(
       })
     : createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'bff-test' });
   const ctx = createBffContext(config, logger);
+  // Readiness is tested against a connected client; a Redis that is unreachable on purpose stays unready.
+  await waitForRedis(ctx.redis, 3000).catch(() => undefined);
   const server: Server = createApp(ctx).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;

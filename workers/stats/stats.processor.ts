@@ -1,20 +1,33 @@
 import { UnrecoverableError } from 'bullmq';
 import type { JobHandlers } from '../../queues/define-queue';
 import type { StatsJobs } from '../../queues/stats.queue';
+import { daysBetween } from '../../shared/shop-time';
 import type { WorkerContext } from '../context';
-import { statsService } from './stats.service';
+import { MAX_REBUILD_DAYS, statsService } from './stats.service';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function statsHandlers(ctx: WorkerContext): JobHandlers<StatsJobs> {
   const stats = statsService(ctx.db, ctx.config.SHOP_TIME_ZONE);
   return {
     'order-confirmed': (job) => stats.countConfirmed(job.data.orderId),
     'order-cancelled': (job) => stats.countCancelled(job.data.orderId),
-    // Reconciliation and rebuilds arrive with the admin statistics work; until then they fail visibly.
     reconcile: async () => {
-      throw new UnrecoverableError('stats:reconcile is not implemented yet');
+      const outcome = await stats.reconcile(ctx.config.STATS_RECONCILE_DAYS);
+      if (outcome.changedDays.length > 0 || outcome.changedProductRows > 0)
+        ctx.logger.warn(
+          { changedDays: outcome.changedDays, changedProductRows: outcome.changedProductRows },
+          'statistics drift corrected',
+        );
+      return outcome;
     },
-    rebuild: async () => {
-      throw new UnrecoverableError('stats:rebuild is not implemented yet');
+    rebuild: async (job) => {
+      const { from, to } = job.data;
+      const span = DAY.test(from) && DAY.test(to) ? daysBetween(from, to) + 1 : Number.NaN;
+      // A malformed range will never succeed: fail at once instead of retrying.
+      if (!(span >= 1 && span <= MAX_REBUILD_DAYS))
+        throw new UnrecoverableError(`rebuild range ${from}..${to} is not 1 to ${MAX_REBUILD_DAYS} days`);
+      return stats.rebuild(from, to);
     },
   };
 }

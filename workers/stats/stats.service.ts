@@ -1,17 +1,83 @@
 import type { Knex } from 'knex';
 import { isDuplicateKeyError, withTransaction } from '../../shared/db';
-import { shopDay } from '../../shared/shop-time';
+import { addDays, daysBetween, shopDay, shopDayStart } from '../../shared/shop-time';
 
 export type StatsOutcome = { applied: boolean; day?: string };
+
+/** What a rebuild found and changed. */
+export interface RebuildOutcome {
+  from: string;
+  to: string;
+  /** Days whose daily row changed (drift corrected), ascending. */
+  changedDays: string[];
+  /** Product-day rows inserted, updated or deleted. */
+  changedProductRows: number;
+  confirmedOrders: number;
+  refundedOrders: number;
+}
 
 /** Thrown when a cancellation arrives before its confirmation was counted: retried until it was. */
 class ConfirmationNotCountedYetError extends Error {}
 
+/** Thrown when another rebuild holds the statistics lock for too long: retried with backoff. */
+class RebuildBusyError extends Error {}
+
+/** The longest range one rebuild may cover (a year, leap day included). */
+export const MAX_REBUILD_DAYS = 366;
+const REBUILD_LOCK_WAIT_SECONDS = 60;
+const BATCH = 500;
+
+interface DailyRow {
+  day: string;
+  orders: number;
+  units: number;
+  revenue: number;
+  refunded_orders: number;
+  refunds: number;
+}
+
+type DailyCounts = Omit<DailyRow, 'day'>;
+const zeroDaily = (): DailyCounts => ({ orders: 0, units: 0, revenue: 0, refunded_orders: 0, refunds: 0 });
+const isZero = (row: DailyCounts) => Object.values(row).every((value) => value === 0);
+const sameDaily = (a: DailyCounts, b: DailyCounts) =>
+  a.orders === b.orders &&
+  a.units === b.units &&
+  a.revenue === b.revenue &&
+  a.refunded_orders === b.refunded_orders &&
+  a.refunds === b.refunds;
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let index = 0; index < items.length; index += size) yield items.slice(index, index + size);
+}
+
 /**
- * Incremental sales aggregates. Each order event is counted once: the (order, kind) row in
- * stats_applied_events is written in the same transaction as the counters, so a replay finds it and stops.
+ * Sales aggregates, cut into days in the shop's time zone.
+ *
+ * Incremental events: each order event is counted once: the (order, kind) row in stats_applied_events is
+ * written in the same transaction as the counters, so a replay finds it and stops.
+ *
+ * Rebuilds recompute days from the orders and replace their rows. Both paths take the daily_sales_stats row
+ * of the day they write first (an incremental event its one day, a rebuild every day of its range, creating
+ * missing rows), so a rebuild and an event of the same day run one after the other, never interleaved:
+ * - an order the rebuild's snapshot sees confirmed is counted by it and gets its applied marker in the same
+ *   transaction; its event, blocked on the day row until the rebuild commits, then finds the marker and stops;
+ * - an order confirmed after that snapshot is not counted and gets no marker; its event counts it after.
+ * Rebuilds are serialised among themselves by a named lock (GET_LOCK) per database.
  */
 export function statsService(db: Knex, timeZone: string) {
+  /** Days of slots of 15 minutes (every zone offset is a multiple), memoised: shopDay is not cheap. */
+  const slotDays = new Map<number, string>();
+  const dayOfInstant = (instant: Date): string => {
+    const slot = Math.floor(instant.getTime() / 900_000);
+    let day = slotDays.get(slot);
+    if (day === undefined) {
+      day = shopDay(new Date(slot * 900_000), timeZone);
+      if (slotDays.size > 100_000) slotDays.clear();
+      slotDays.set(slot, day);
+    }
+    return day;
+  };
+
   async function markApplied(
     trx: Knex.Transaction,
     orderId: number,
@@ -26,12 +92,197 @@ export function statsService(db: Knex, timeZone: string) {
     }
   }
 
+  /** Locks the day's row (creating it when missing): whoever writes a day's statistics holds it first. */
+  async function lockDays(trx: Knex.Transaction, days: string[]): Promise<void> {
+    for (const batch of chunks(days, BATCH)) {
+      await trx.raw(
+        `INSERT INTO daily_sales_stats (day) VALUES ${batch.map(() => '(?)').join(', ')}
+         ON DUPLICATE KEY UPDATE day = day`,
+        batch,
+      );
+    }
+  }
+
+  async function withRebuildLock<T>(trx: Knex.Transaction, work: () => Promise<T>): Promise<T> {
+    // GET_LOCK is server-wide: the lock name carries the database, so test databases never share it.
+    const [[{ name }]] = (await trx.raw(
+      "SELECT LEFT(CONCAT('vm-stats-rebuild:', DATABASE()), 64) AS name",
+    )) as [[{ name: string }]];
+    const [[{ locked }]] = (await trx.raw('SELECT GET_LOCK(?, ?) AS locked', [
+      name,
+      REBUILD_LOCK_WAIT_SECONDS,
+    ])) as [[{ locked: number | null }]];
+    if (locked !== 1) throw new RebuildBusyError('another statistics rebuild is running; retrying later');
+    try {
+      return await work();
+    } finally {
+      // A lost connection releases the lock by itself; never let that failure hide the real one.
+      await trx.raw('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
+    }
+  }
+
+  async function rebuild(from: string, to: string): Promise<RebuildOutcome> {
+    const span = daysBetween(from, to) + 1;
+    if (span < 1 || span > MAX_REBUILD_DAYS)
+      throw new RangeError(`a rebuild covers 1 to ${MAX_REBUILD_DAYS} days, not ${from}..${to}`);
+    const days = Array.from({ length: span }, (_, index) => addDays(from, index));
+    const start = shopDayStart(from, timeZone);
+    const end = shopDayStart(addDays(to, 1), timeZone);
+
+    return withTransaction(db, (trx) =>
+      withRebuildLock(trx, async () => {
+        // Locks first; the snapshot that every read below shares starts with the first read after them.
+        await lockDays(trx, days);
+        const before = (await trx('daily_sales_stats')
+          .whereBetween('day', [from, to])
+          .select(
+            trx.raw("DATE_FORMAT(day, '%Y-%m-%d') AS day"),
+            'orders',
+            'units',
+            'revenue',
+            'refunded_orders',
+            'refunds',
+          )) as DailyRow[];
+        const beforeProducts = (await trx('product_sales_stats')
+          .whereBetween('day', [from, to])
+          .select(trx.raw("DATE_FORMAT(day, '%Y-%m-%d') AS day"), 'product_id', 'units', 'revenue')) as {
+          day: string;
+          product_id: number;
+          units: number;
+          revenue: number;
+        }[];
+        const confirmed = (await trx('orders')
+          .where('confirmed_at', '>=', start)
+          .where('confirmed_at', '<', end)
+          .select('id', 'total', 'confirmed_at')) as { id: number; total: number; confirmed_at: Date }[];
+        const sold = (await trx('orders as o')
+          .join('order_items as i', 'i.order_id', 'o.id')
+          .where('o.confirmed_at', '>=', start)
+          .where('o.confirmed_at', '<', end)
+          .groupByRaw('slot, i.product_id')
+          .select(
+            trx.raw('FLOOR(UNIX_TIMESTAMP(o.confirmed_at) / 900) AS slot'),
+            'i.product_id',
+            trx.raw('SUM(i.quantity) AS units'),
+            trx.raw('SUM(i.line_total) AS revenue'),
+          )) as { slot: number; product_id: number; units: string | number; revenue: string | number }[];
+        const refunded = (await trx('orders')
+          .where('cancelled_at', '>=', start)
+          .where('cancelled_at', '<', end)
+          .whereNotNull('confirmed_at')
+          .select('id', 'total', 'cancelled_at')) as { id: number; total: number; cancelled_at: Date }[];
+
+        const daily = new Map(days.map((day) => [day, zeroDaily()]));
+        const at = (day: string) => daily.get(day) ?? zeroDaily(); // every day of the range is in the map
+        for (const order of confirmed) {
+          const row = at(dayOfInstant(order.confirmed_at));
+          row.orders += 1;
+          row.revenue += Number(order.total);
+        }
+        for (const order of refunded) {
+          const row = at(dayOfInstant(order.cancelled_at));
+          row.refunded_orders += 1;
+          row.refunds += Number(order.total);
+        }
+        const products = new Map<
+          string,
+          { day: string; productId: number; units: number; revenue: number }
+        >();
+        for (const line of sold) {
+          const day = dayOfInstant(new Date(Number(line.slot) * 900_000));
+          const key = `${day}|${Number(line.product_id)}`;
+          const entry = products.get(key) ?? {
+            day,
+            productId: Number(line.product_id),
+            units: 0,
+            revenue: 0,
+          };
+          entry.units += Number(line.units);
+          entry.revenue += Number(line.revenue);
+          products.set(key, entry);
+          at(day).units += Number(line.units);
+        }
+
+        // Replace: update what changed, delete what is now empty, by primary key (no range locks).
+        const previous = new Map(before.map((row) => [row.day, row]));
+        const changedDays: string[] = [];
+        for (const day of days) {
+          const next = daily.get(day) ?? zeroDaily();
+          const old = previous.get(day);
+          const oldCounts = old
+            ? {
+                orders: Number(old.orders),
+                units: Number(old.units),
+                revenue: Number(old.revenue),
+                refunded_orders: Number(old.refunded_orders),
+                refunds: Number(old.refunds),
+              }
+            : zeroDaily();
+          if (isZero(next)) await trx('daily_sales_stats').where({ day }).delete();
+          else if (!sameDaily(next, oldCounts))
+            await trx('daily_sales_stats')
+              .where({ day })
+              .update({ ...next, updated_at: trx.raw('CURRENT_TIMESTAMP(3)') });
+          if (!sameDaily(next, oldCounts)) changedDays.push(day);
+        }
+
+        let changedProductRows = 0;
+        for (const row of beforeProducts) {
+          const key = `${row.day}|${Number(row.product_id)}`;
+          const next = products.get(key);
+          if (!next) {
+            await trx('product_sales_stats').where({ day: row.day, product_id: row.product_id }).delete();
+            changedProductRows += 1;
+          } else if (next.units === Number(row.units) && next.revenue === Number(row.revenue)) {
+            products.delete(key); // unchanged: nothing to write
+          }
+        }
+        for (const batch of chunks([...products.values()], BATCH)) {
+          await trx.raw(
+            `INSERT INTO product_sales_stats (day, product_id, units, revenue) VALUES ${batch
+              .map(() => '(?, ?, ?, ?)')
+              .join(', ')}
+             ON DUPLICATE KEY UPDATE units = VALUES(units), revenue = VALUES(revenue)`,
+            batch.flatMap((entry) => [entry.day, entry.productId, entry.units, entry.revenue]),
+          );
+          changedProductRows += batch.length;
+        }
+
+        // Every order counted above is marked, so its (possibly still queued) event will not count it again.
+        const markers = [
+          ...confirmed.map((order) => [Number(order.id), 'confirmed'] as const),
+          ...refunded.map((order) => [Number(order.id), 'cancelled'] as const),
+        ];
+        for (const batch of chunks(markers, BATCH)) {
+          await trx.raw(
+            `INSERT IGNORE INTO stats_applied_events (order_id, kind) VALUES ${batch.map(() => '(?, ?)').join(', ')}`,
+            batch.flat(),
+          );
+        }
+
+        return {
+          from,
+          to,
+          changedDays,
+          changedProductRows,
+          confirmedOrders: confirmed.length,
+          refundedOrders: refunded.length,
+        };
+      }),
+    );
+  }
+
   return {
     async countConfirmed(orderId: number): Promise<StatsOutcome> {
       return withTransaction(db, async (trx) => {
         const order = await trx('orders').where({ id: orderId }).first('total', 'confirmed_at');
         if (!order?.confirmed_at) return { applied: false };
-        if (!(await markApplied(trx, orderId, 'confirmed'))) return { applied: false };
+        const day = dayOfInstant(order.confirmed_at as Date);
+        // A replay stops here without touching the day; a race past this check stops at the marker's key.
+        if (await trx('stats_applied_events').where({ order_id: orderId, kind: 'confirmed' }).first())
+          return { applied: false, day };
+        await lockDays(trx, [day]);
+        if (!(await markApplied(trx, orderId, 'confirmed'))) return { applied: false, day };
         const items = (await trx('order_items')
           .where({ order_id: orderId })
           .select('product_id', 'quantity', 'line_total')) as {
@@ -39,12 +290,11 @@ export function statsService(db: Knex, timeZone: string) {
           quantity: number;
           line_total: number;
         }[];
-        const day = shopDay(order.confirmed_at as Date, timeZone);
         const units = items.reduce((sum, item) => sum + item.quantity, 0);
         await trx.raw(
-          `INSERT INTO daily_sales_stats (day, orders, units, revenue) VALUES (?, 1, ?, ?)
-           ON DUPLICATE KEY UPDATE orders = orders + 1, units = units + VALUES(units), revenue = revenue + VALUES(revenue), updated_at = CURRENT_TIMESTAMP(3)`,
-          [day, units, order.total],
+          `UPDATE daily_sales_stats SET orders = orders + 1, units = units + ?, revenue = revenue + ?,
+             updated_at = CURRENT_TIMESTAMP(3) WHERE day = ?`,
+          [units, order.total, day],
         );
         for (const item of items) {
           await trx.raw(
@@ -64,20 +314,36 @@ export function statsService(db: Knex, timeZone: string) {
           .where({ id: orderId })
           .first('total', 'confirmed_at', 'cancelled_at');
         if (!order?.confirmed_at || !order.cancelled_at) return { applied: false };
+        const day = dayOfInstant(order.cancelled_at as Date);
+        if (await trx('stats_applied_events').where({ order_id: orderId, kind: 'cancelled' }).first())
+          return { applied: false, day };
+        await lockDays(trx, [day]);
+        // A locking read: the marker may have been written by a rebuild after this transaction's snapshot.
         const confirmedCounted = await trx('stats_applied_events')
           .where({ order_id: orderId, kind: 'confirmed' })
+          .forShare()
           .first();
         if (!confirmedCounted)
           throw new ConfirmationNotCountedYetError(`order ${orderId}: confirmation not counted yet`);
-        if (!(await markApplied(trx, orderId, 'cancelled'))) return { applied: false };
-        const day = shopDay(order.cancelled_at as Date, timeZone);
+        if (!(await markApplied(trx, orderId, 'cancelled'))) return { applied: false, day };
         await trx.raw(
-          `INSERT INTO daily_sales_stats (day, refunded_orders, refunds) VALUES (?, 1, ?)
-           ON DUPLICATE KEY UPDATE refunded_orders = refunded_orders + 1, refunds = refunds + VALUES(refunds), updated_at = CURRENT_TIMESTAMP(3)`,
-          [day, order.total],
+          `UPDATE daily_sales_stats SET refunded_orders = refunded_orders + 1, refunds = refunds + ?,
+             updated_at = CURRENT_TIMESTAMP(3) WHERE day = ?`,
+          [order.total, day],
         );
         return { applied: true, day };
       });
     },
+
+    /** Recomputes the days `from`..`to` (shop zone, inclusive) from the orders and replaces their rows. */
+    rebuild,
+
+    /** Recomputes the last `days` shop days up to `today`, correcting any drift of the incremental counts. */
+    reconcile(days: number, now: Date = new Date()): Promise<RebuildOutcome> {
+      const today = shopDay(now, timeZone);
+      return rebuild(addDays(today, -(days - 1)), today);
+    },
   };
 }
+
+export type StatsService = ReturnType<typeof statsService>;

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../../shared/orders/order-status';
+import { addDays } from '../../shared/shop-time';
+
+/** A calendar day, YYYY-MM-DD, that exists (no 2026-02-30). */
+const isCalendarDay = (day: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && addDays(day, 0) === day;
+
+export const isoDay = z.string().refine(isCalendarDay, 'must be a calendar date YYYY-MM-DD');
+
+/**
+ * A bound of a date range: a day (YYYY-MM-DD, cut in the shop's time zone, the whole day included) or an
+ * exact instant (ISO 8601 with Z or an offset).
+ */
+export const dayOrInstant = z.union([
+  isoDay.transform((day) => ({ kind: 'day' as const, day })),
+  z.iso.datetime({ offset: true }).transform((value) => ({ kind: 'instant' as const, at: new Date(value) })),
+]);
+export type DayOrInstant = z.infer<typeof dayOrInstant>;
+
+const limit = (fallback: number) => z.coerce.number().int().min(1).max(100).default(fallback);
+const cursor = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor')
+  .optional();
+
+export const idParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, 'must be an id')
+    .transform(Number),
+});
+
+export const USER_ROLES = ['user', 'admin'] as const;
+export const USER_STATUSES = ['active', 'suspended'] as const;
+
+export const listUsersQuery = z.object({
+  /** Prefix of the email, phone (E.164, e.g. +8210) or name. */
+  q: z.string().trim().min(1).max(100).optional(),
+  role: z.enum(USER_ROLES).optional(),
+  status: z.enum(USER_STATUSES).optional(),
+  from: dayOrInstant.optional(),
+  to: dayOrInstant.optional(),
+  limit: limit(20),
+  cursor,
+});
+export type ListUsersQuery = z.infer<typeof listUsersQuery>;
+
+export const updateUserBody = z.strictObject({ role: z.enum(USER_ROLES).optional() });
+
+export const listOrdersQuery = z.object({
+  status: z.enum(ORDER_STATUSES).optional(),
+  userId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  from: dayOrInstant.optional(),
+  to: dayOrInstant.optional(),
+  limit: limit(20),
+  cursor,
+});
+export type ListOrdersQuery = z.infer<typeof listOrdersQuery>;
+
+export const GRANULARITIES = ['day', 'week', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+export const salesQuery = z.object({
+  from: isoDay.optional(),
+  to: isoDay.optional(),
+  granularity: z.enum(GRANULARITIES).default('day'),
+});
+
+export const topProductsQuery = z.object({
+  from: isoDay.optional(),
+  to: isoDay.optional(),
+  limit: limit(10),
+});
+
+export const rebuildQuery = z.object({ from: isoDay, to: isoDay });
