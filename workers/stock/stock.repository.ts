@@ -19,16 +19,20 @@ export function stockRepository() {
       await trx('products').where({ id: productId }).increment('stock', quantity);
     },
 
-    async recordMove(
-      move: { orderId: number; productId: number; kind: 'reserve' | 'release'; quantity: number },
+    /** One ledger row per move, in one statement; a move already recorded fails the whole insert. */
+    async recordMoves(
+      moves: { orderId: number; productId: number; kind: 'reserve' | 'release'; quantity: number }[],
       trx: Knex.Transaction,
     ): Promise<void> {
-      await trx('stock_ledger').insert({
-        order_id: move.orderId,
-        product_id: move.productId,
-        kind: move.kind,
-        quantity: move.quantity,
-      });
+      if (moves.length === 0) return;
+      await trx('stock_ledger').insert(
+        moves.map((move) => ({
+          order_id: move.orderId,
+          product_id: move.productId,
+          kind: move.kind,
+          quantity: move.quantity,
+        })),
+      );
     },
 
     async movesOf(

@@ -37,12 +37,15 @@ export function stockService(db: Knex) {
           // Throwing rolls back every decrement made above; the order is rejected in its own statement.
           throw new ShortageSignal();
         }
-        for (const item of items) {
-          await stock.recordMove(
-            { orderId, productId: item.product_id, kind: 'reserve', quantity: -item.quantity },
-            trx,
-          );
-        }
+        await stock.recordMoves(
+          items.map((item) => ({
+            orderId,
+            productId: item.product_id,
+            kind: 'reserve' as const,
+            quantity: -item.quantity,
+          })),
+          trx,
+        );
         await orders.transition(orderId, 'PENDING', 'STOCK_RESERVED', {}, trx);
         return { kind: 'reserved', productIds: items.map((item) => item.product_id) };
       }).catch((error: unknown) => {
@@ -72,13 +75,16 @@ export function stockService(db: Knex) {
         const toRelease = moves
           .filter((move) => move.kind === 'reserve' && !released.has(move.product_id))
           .sort((a, b) => a.product_id - b.product_id);
-        for (const move of toRelease) {
-          await stock.giveBack(move.product_id, -move.quantity, trx);
-          await stock.recordMove(
-            { orderId, productId: move.product_id, kind: 'release', quantity: -move.quantity },
-            trx,
-          );
-        }
+        for (const move of toRelease) await stock.giveBack(move.product_id, -move.quantity, trx);
+        await stock.recordMoves(
+          toRelease.map((move) => ({
+            orderId,
+            productId: move.product_id,
+            kind: 'release' as const,
+            quantity: -move.quantity,
+          })),
+          trx,
+        );
         const cancelled = await orders.transition(orderId, 'CANCEL_REQUESTED', 'CANCELLED', {}, trx);
         return toRelease.length > 0
           ? { kind: 'released', productIds: toRelease.map((move) => move.product_id), cancelled }
