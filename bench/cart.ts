@@ -222,8 +222,9 @@ async function main(): Promise<void> {
       `ratio cart/floor: ${ratio} (target ≥ ${targets.minRatio}); cart p99 ${cartFigures.p99Ms} ms (target < ${targets.maxP99Ms})`,
     );
     console.log(met ? 'targets met' : 'targets MISSED');
-    await mkdir(path.join(__dirname, 'results'), { recursive: true });
-    await writeFile(path.join(__dirname, 'results', 'cart.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(__dirname, 'results');
+    await mkdir(resultsDir, { recursive: true });
+    await writeFile(path.join(resultsDir, 'cart.json'), `${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await floorGateway?.stop();
     await cartGateway?.stop();

@@ -141,7 +141,10 @@ async function main(): Promise<void> {
   if ((notes.detailUncachedRequests ?? 0) > (notes.detailIds ?? 0))
     console.log('note: detail-uncached made more requests than it had ids; the excess were cache hits');
 
-  const output = path.join(__dirname, 'results', 'catalogue.json');
+  const output = path.join(
+    process.env.BENCH_RESULTS_DIR ?? path.join(__dirname, 'results'),
+    'catalogue.json',
+  );
   await mkdir(path.dirname(output), { recursive: true });
   await writeFile(
     output,

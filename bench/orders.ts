@@ -191,7 +191,7 @@ async function main(): Promise<void> {
         }
       : {}),
   });
-  const out = path.join(__dirname, 'results');
+  const out = process.env.BENCH_RESULTS_DIR ?? path.join(__dirname, 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(
     path.join(out, `${process.env.BENCH_RESULT_NAME ?? 'orders'}.json`),
