@@ -1,26 +1,39 @@
 import { loadConfigOrExit } from '../shared/config';
 import { createLogger } from '../shared/logger';
-import { onShutdownSignal, withTimeout } from '../shared/shutdown';
+import { drainableHttpServer, onShutdownSignal } from '../shared/shutdown';
 import { createApp } from './app';
 import { createBffContext } from './bootstrap';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'bff' });
+
+// Blue-green deploys (scripts/deploy) name each instance, so an operator, and the deploy test, can see
+// which colour answered a request.
+const colour = process.env.BFF_COLOUR;
+if (colour !== undefined && colour !== '' && !/^[a-z0-9-]{1,32}$/.test(colour)) {
+  process.stderr.write('Invalid configuration: BFF_COLOUR is invalid (a-z, 0-9 and -, at most 32)\n');
+  process.exit(78);
+}
+
 const ctx = createBffContext(config, logger);
 const app = createApp(ctx);
 
-const server = app.listen(config.BFF_PORT, config.BFF_HOST, () => {
-  logger.info({ host: config.BFF_HOST, port: config.BFF_PORT }, 'bff listening');
+const server = app.listen(config.BFF_PORT, config.BFF_HOST, (error?: Error) => {
+  if (error) {
+    // Express hands listen errors (EADDRINUSE, ...) to this callback: without an exit the process would
+    // stay up without listening, and a deploy could take another process on the port for this one.
+    logger.fatal({ err: error, host: config.BFF_HOST, port: config.BFF_PORT }, 'bff could not listen');
+    process.exit(1);
+  }
+  logger.info({ host: config.BFF_HOST, port: config.BFF_PORT, colour }, 'bff listening');
 });
 server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive_timeout, so nginx closes first
+if (colour) server.prependListener('request', (_req, res) => res.setHeader('X-Served-By', colour));
+const http = drainableHttpServer(server);
 
 onShutdownSignal(logger, 25_000, async () => {
   // Stop accepting, let in-flight requests finish (bounded), then release connections.
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  await withTimeout(closed, 15_000, 'draining HTTP requests').catch((error: unknown) => {
-    logger.warn({ err: error }, 'forcing remaining connections closed');
-    server.closeAllConnections();
-  });
+  const outcome = await http.drain(15_000);
+  if (outcome === 'forced') logger.warn('forced remaining connections closed after 15000 ms');
   await ctx.close();
 });

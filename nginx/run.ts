@@ -6,9 +6,13 @@
  * Variables: GATEWAY_SECRET (required), JWT_PUBLIC_KEYS ({"kid": "PEM"}) or JWT_PRIVATE_KEY
  * (+ JWT_KID, default k1), GATEWAY_HOST, GATEWAY_PORT, BFF_UPSTREAMS (comma-separated),
  * JWT_ISSUER, JWT_AUDIENCE, GATEWAY_ACCESS_LOG; NGINX_BIN and NGINX_MODULES_DIR for odd installs.
+ * GATEWAY_UPSTREAM_INCLUDE: absolute path of a file defining `upstream bff { ... }`, used instead of
+ * BFF_UPSTREAMS (blue-green deploys rewrite it and reload; see scripts/deploy). GATEWAY_PREFIX_DIR:
+ * the nginx prefix (conf/, logs/, temp/), default nginx/.run beside this file.
  */
 import 'dotenv/config';
 import { createPublicKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startGateway, writeGatewayConfig, type GatewayOptions } from './render';
 
@@ -64,6 +68,21 @@ function publicKeysFromEnv(): GatewayOptions['publicKeys'] {
   return [{ kid: optional('JWT_KID', 'k1'), pem }];
 }
 
+/** Blue-green: the upstream comes from a file the deploy script rewrites, which must exist at start. */
+function upstreamIncludeFromEnv(): string | undefined {
+  const include = process.env.GATEWAY_UPSTREAM_INCLUDE;
+  if (include === undefined || include.trim() === '') return undefined;
+  if (!path.isAbsolute(include)) {
+    throw new MissingConfigError(`GATEWAY_UPSTREAM_INCLUDE must be an absolute path, got ${include}`);
+  }
+  if (!existsSync(include)) {
+    throw new MissingConfigError(
+      `GATEWAY_UPSTREAM_INCLUDE names a missing file: ${include} (scripts/deploy/blue-green.sh writes it)`,
+    );
+  }
+  return include;
+}
+
 function optionsFromEnv(): GatewayOptions {
   const gatewaySecret = required('GATEWAY_SECRET');
   const port = Number(optional('GATEWAY_PORT', '8080'));
@@ -77,7 +96,7 @@ function optionsFromEnv(): GatewayOptions {
       .split(',')
       .map((upstream) => upstream.trim())
       .filter(Boolean),
-    prefixDir: path.join(__dirname, '.run'),
+    prefixDir: path.resolve(optional('GATEWAY_PREFIX_DIR', path.join(__dirname, '.run'))),
     publicKeys: publicKeysFromEnv(),
     issuer: optional('JWT_ISSUER', 'voltmall'),
     audience: optional('JWT_AUDIENCE', 'voltmall-api'),
@@ -85,15 +104,15 @@ function optionsFromEnv(): GatewayOptions {
     // Default: <prefix>/logs/access.log. '/dev/stdout' suits containers, but nginx cannot
     // open it when our stdout is a socket (e.g. a Node parent's pipe), so it is opt-in.
     accessLogPath: process.env.GATEWAY_ACCESS_LOG || undefined,
+    upstreamInclude: upstreamIncludeFromEnv(),
   };
 }
 
 async function main(): Promise<void> {
   const options = optionsFromEnv();
   const gateway = await startGateway(options);
-  console.log(
-    `gateway: nginx ${gateway.pid} listening on ${gateway.url}, upstreams ${options.upstreams.join(', ')}`,
-  );
+  const upstreams = options.upstreamInclude ?? options.upstreams.join(', ');
+  console.log(`gateway: nginx ${gateway.pid} listening on ${gateway.url}, upstreams ${upstreams}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -122,7 +141,7 @@ async function main(): Promise<void> {
   const { code, signal } = await gateway.exited;
   if (!stopping) {
     console.error(
-      `gateway: nginx exited unexpectedly (code ${code}, signal ${signal}); see nginx/.run/logs/error.log`,
+      `gateway: nginx exited unexpectedly (code ${code}, signal ${signal}); see ${options.prefixDir}/logs/error.log`,
     );
     process.exit(1);
   }

@@ -64,6 +64,9 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Every variable the validated configuration reads (.env.example documents each one). */
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape);
+
 /** Raised when the environment does not describe a runnable process; the message names every bad variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,3 +1,4 @@
+import type { Server, ServerResponse } from 'node:http';
 import type { Logger } from './logger';
 
 /**
@@ -38,4 +39,53 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** How an HTTP drain ended: every connection closed by itself, or the deadline forced the rest shut. */
+export type DrainOutcome = 'drained' | 'forced';
+
+export interface DrainableHttpServer {
+  /**
+   * Stops accepting connections, lets in-flight requests finish, and closes each connection once its
+   * current response is written; past `timeoutMs` the remaining connections are destroyed.
+   */
+  drain(timeoutMs: number): Promise<DrainOutcome>;
+}
+
+/**
+ * Makes `server` drainable; call it right after creating the server, before any request arrives.
+ *
+ * `server.close()` alone is not enough behind keep-alive: it stops accepting connections, but Node keeps
+ * serving further requests on connections that were already open and answers them `Connection:
+ * keep-alive`, so a busy client (nginx's upstream pool, a load balancer) can hold the server open until
+ * the deadline and then lose the requests that the forced close cuts off. Once draining, every response
+ * that has not started says `Connection: close`, and connections are closed as soon as they go idle.
+ */
+export function drainableHttpServer(server: Server): DrainableHttpServer {
+  const open = new Set<ServerResponse>();
+  let draining = false;
+  const closeIdleSoon = () => setImmediate(() => server.closeIdleConnections());
+  server.prependListener('request', (_req, res: ServerResponse) => {
+    if (draining) res.setHeader('Connection', 'close');
+    open.add(res);
+    res.once('close', () => {
+      open.delete(res);
+      if (draining) closeIdleSoon();
+    });
+  });
+  return {
+    async drain(timeoutMs) {
+      draining = true;
+      for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      try {
+        await withTimeout(closed, timeoutMs, 'draining HTTP requests');
+        return 'drained';
+      } catch {
+        server.closeAllConnections();
+        return 'forced';
+      }
+    },
+  };
 }

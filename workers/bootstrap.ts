@@ -44,14 +44,18 @@ export async function startWorkers(
   const metrics = createWorkerMetrics(gaugedQueues, { cacheMs: config.QUEUE_METRICS_CACHE_MS, logger });
   const metricsPort = workerMetricsPort(config);
   let metricsServer: MetricsServer | undefined;
+  const startMetrics = (port: number) =>
+    startMetricsServer(metrics.registry, config.WORKER_METRICS_HOST, port, logger);
   try {
-    if (metricsPort !== null)
-      metricsServer = await startMetricsServer(
-        metrics.registry,
-        config.WORKER_METRICS_HOST,
-        metricsPort,
-        logger,
-      );
+    if (metricsPort !== null) {
+      metricsServer = await startMetrics(metricsPort).catch((error: NodeJS.ErrnoException) => {
+        // The default port is taken by another worker process on this host: scaling out by starting more
+        // processes must still work, so this one takes a free port (logged) instead of failing.
+        if (config.WORKER_METRICS_PORT !== undefined || error.code !== 'EADDRINUSE') throw error;
+        logger.warn({ port: metricsPort }, 'default worker metrics port taken; using a free port');
+        return startMetrics(0);
+      });
+    }
   } catch (error) {
     await Promise.all([...gaugedQueues, ...Object.values(producers)].map((queue) => queue.close()));
     await Promise.all([closeRedis(connection), closeRedis(redis)]);

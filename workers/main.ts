@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { ConfigError, loadConfigOrExit } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { onShutdownSignal } from '../shared/shutdown';
@@ -20,10 +21,14 @@ function planOrExit(): DomainPlan[] {
 async function main(): Promise<void> {
   const plan = planOrExit();
   const running = await startWorkers(config, logger, plan);
-  logger.info({ plan }, 'workers running');
   onShutdownSignal(logger, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000, () =>
     running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS),
   );
+  logger.info({ plan }, 'workers running');
+  // Rolling deploys (scripts/deploy/roll-workers.sh) stop the old processes only once the new ones got
+  // this far, whatever LOG_LEVEL says.
+  const readyFile = process.env.WORKER_READY_FILE;
+  if (readyFile) writeFileSync(readyFile, `${process.pid}\n`);
 }
 
 main().catch((error: unknown) => {
