@@ -11,6 +11,7 @@ import { healthRoutes } from './health/health.routes';
 import { openApiRoutes } from './openapi/openapi.routes';
 import { orderRoutes } from './orders/orders.routes';
 import { accessLog } from './middleware/access-log';
+import { adminGuard } from './middleware/admin-guard';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { gatewayTrust } from './middleware/gateway-trust';
 import { bffMetrics } from './metrics/bff-metrics';
@@ -35,6 +36,7 @@ export function createApp(ctx: BffContext): Express {
   app.use(requestIdMiddleware); // re-enter the request's context after the body stream ended
 
   app.use(openApiRoutes());
+  app.use(['/api/admin', DASHBOARD_PATH], adminGuard(ctx));
   app.use(authRoutes(ctx));
   app.use(catalogueRoutes(ctx));
   app.use(cartRoutes(ctx));

@@ -47,7 +47,7 @@ export const listUsersQuery = z.object({
 });
 export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 
-export const updateUserBody = z.strictObject({ role: z.enum(USER_ROLES).optional() });
+export const updateUserBody = z.strictObject({ role: z.enum(USER_ROLES) });
 
 export const listOrdersQuery = z.object({
   status: z.enum(ORDER_STATUSES).optional(),

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { adminRouteDocs } from '../admin/admin.openapi';
 import { authRouteDocs } from '../auth/auth.openapi';
 import { cartRouteDocs } from '../cart/cart.openapi';
 import { catalogueRouteDocs } from '../catalogue/catalogue.openapi';
@@ -13,6 +14,7 @@ export const allRouteDocs: RouteDoc[] = [
   ...catalogueRouteDocs,
   ...cartRouteDocs,
   ...orderRouteDocs,
+  ...adminRouteDocs,
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {

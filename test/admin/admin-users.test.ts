@@ -196,6 +196,47 @@ describe('admin users', () => {
     expect(unknownField.status).toBe(400);
   });
 
+  it('when an admin is suspended or demoted, then their still-valid token loses admin access at once', async () => {
+    const suspended = await createUserWithToken(stack, 'admin');
+    const demoted = await createUserWithToken(stack, 'admin');
+    expect((await get('/api/admin/users?limit=1', suspended.token)).status).toBe(200);
+    expect(
+      (await call(stack.url, 'POST', `/api/admin/users/${suspended.userId}/suspend`, { token: admin.token }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await call(stack.url, 'PATCH', `/api/admin/users/${demoted.userId}`, {
+          token: admin.token,
+          body: { role: 'user' },
+        })
+      ).status,
+    ).toBe(200);
+    for (const token of [suspended.token, demoted.token]) {
+      const response = await get('/api/admin/users?limit=1', token);
+      expect(response.status).toBe(403);
+      expect(response.body.error.code).toBe('FORBIDDEN');
+      const dashboard = await call(stack.url, 'GET', '/admin/queues/api/queues', { token });
+      expect(dashboard.status).toBe(403);
+    }
+    // The suspended admin cannot reactivate themself either.
+    expect(
+      (
+        await call(stack.url, 'POST', `/api/admin/users/${suspended.userId}/reactivate`, {
+          token: suspended.token,
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('when a role change has no role, then 400', async () => {
+    const response = await call(stack.url, 'PATCH', `/api/admin/users/${user.userId}`, {
+      token: admin.token,
+      body: {},
+    });
+    expect(response.status).toBe(400);
+  });
+
   it('when an admin demotes or suspends themself, then 409 with a code that says so', async () => {
     const demote = await call(stack.url, 'PATCH', `/api/admin/users/${admin.userId}`, {
       token: admin.token,

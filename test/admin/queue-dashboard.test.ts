@@ -202,6 +202,8 @@ describe('queue dashboard in read-only mode', () => {
   let bff: TestBff;
   let prefix: string;
 
+  let adminId = '';
+
   beforeAll(async () => {
     database = await createTestDatabase('dashboard_ro');
     prefix = testRedisPrefix('dashboard_ro');
@@ -210,6 +212,10 @@ describe('queue dashboard in read-only mode', () => {
       REDIS_PREFIX: prefix,
       QUEUE_DASHBOARD_READ_ONLY: 'true',
     });
+    const [id] = await database
+      .db('users')
+      .insert({ email: 'ro-admin@example.com', role: 'admin', status: 'active' });
+    adminId = String(id);
   });
   afterAll(async () => {
     await bff?.close();
@@ -221,7 +227,7 @@ describe('queue dashboard in read-only mode', () => {
     // Straight to the BFF, as the gateway would forward an admin.
     const headers = {
       'x-gateway-secret': bff.config.GATEWAY_SECRET,
-      'x-user-id': '1',
+      'x-user-id': adminId,
       'x-user-role': 'admin',
       authorization: 'Bearer checked-by-the-gateway',
     };

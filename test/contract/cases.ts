@@ -107,6 +107,24 @@ async function guestCart(context: ContractContext, productId = context.productId
   return cartId;
 }
 
+/** A fresh account made through signup (and logged in once, so it holds a live refresh token); its id. */
+async function freshUserId(context: ContractContext): Promise<number> {
+  const email = context.uniqueEmail('contract-admin');
+  const signup = await context.call('POST', '/api/auth/signup', { body: { email, password: 'Passw0rd!' } });
+  if (signup.status !== 201) throw new Error(`user not created: ${JSON.stringify(signup.body)}`);
+  await context.call('POST', '/api/auth/login', { body: { email, password: 'Passw0rd!' } });
+  return signup.body.user.id as number;
+}
+
+async function suspendedUserId(context: ContractContext): Promise<number> {
+  const userId = await freshUserId(context);
+  const suspended = await context.call('POST', `/api/admin/users/${userId}/suspend`, {
+    token: context.admin.token,
+  });
+  if (suspended.status !== 200) throw new Error(`user not suspended: ${JSON.stringify(suspended.body)}`);
+  return userId;
+}
+
 export const contractCases: ContractCase[] = [
   { operation: 'GET /healthz', name: 'alive', expectStatus: 200, run: (c) => c.call('GET', '/healthz') },
   { operation: 'GET /readyz', name: 'ready', expectStatus: 200, run: (c) => c.call('GET', '/readyz') },
@@ -778,5 +796,270 @@ export const contractCases: ContractCase[] = [
     name: 'no X-Cart-Id',
     expectStatus: 400,
     run: (c) => c.call('POST', '/api/cart/merge', { token: c.user.token }),
+  },
+
+  {
+    operation: 'GET /api/admin/users',
+    name: 'the newest users',
+    expectStatus: 200,
+    run: (c) => c.call('GET', '/api/admin/users?limit=5', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/users',
+    name: 'a search by email prefix with filters',
+    expectStatus: 200,
+    run: (c) =>
+      c.call(
+        'GET',
+        `/api/admin/users?q=${encodeURIComponent(c.user.email)}&role=user&status=active&from=2020-01-01`,
+        {
+          token: c.admin.token,
+        },
+      ),
+  },
+  {
+    operation: 'GET /api/admin/users',
+    name: 'the next page',
+    expectStatus: 200,
+    run: async (c) => {
+      const first = await c.call('GET', '/api/admin/users?limit=1', { token: c.admin.token });
+      if (!first.body.nextCursor) throw new Error('only one user');
+      return c.call('GET', `/api/admin/users?limit=1&cursor=${first.body.nextCursor}`, {
+        token: c.admin.token,
+      });
+    },
+  },
+  {
+    operation: 'GET /api/admin/users',
+    name: 'a garbled cursor',
+    expectStatus: 400,
+    run: (c) => c.call('GET', '/api/admin/users?cursor=bm90LWEtY3Vyc29y', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/users',
+    name: 'a user token (gateway)',
+    expectStatus: 403,
+    run: (c) => c.call('GET', '/api/admin/users', { token: c.user.token }),
+  },
+  {
+    operation: 'GET /api/admin/users',
+    name: 'no token (gateway)',
+    expectStatus: 401,
+    run: (c) => c.call('GET', '/api/admin/users'),
+  },
+  {
+    operation: 'GET /api/admin/users/:id',
+    name: 'a user with orders',
+    expectStatus: 200,
+    run: async (c) => {
+      await placedOrder(c);
+      return c.call('GET', `/api/admin/users/${c.user.userId}`, { token: c.admin.token });
+    },
+  },
+  {
+    operation: 'GET /api/admin/users/:id',
+    name: 'a user without orders',
+    expectStatus: 200,
+    run: async (c) => c.call('GET', `/api/admin/users/${await freshUserId(c)}`, { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/users/:id',
+    name: 'an unknown user',
+    expectStatus: 404,
+    run: (c) => c.call('GET', '/api/admin/users/999999999', { token: c.admin.token }),
+  },
+  {
+    operation: 'PATCH /api/admin/users/:id',
+    name: 'a fresh user made admin',
+    expectStatus: 200,
+    run: async (c) =>
+      c.call('PATCH', `/api/admin/users/${await freshUserId(c)}`, {
+        token: c.admin.token,
+        body: { role: 'admin' },
+      }),
+  },
+  {
+    operation: 'PATCH /api/admin/users/:id',
+    name: 'an admin demotes themself',
+    expectStatus: 409,
+    run: (c) =>
+      c.call('PATCH', `/api/admin/users/${c.admin.userId}`, { token: c.admin.token, body: { role: 'user' } }),
+  },
+  {
+    operation: 'PATCH /api/admin/users/:id',
+    name: 'a field other than role',
+    expectStatus: 400,
+    run: async (c) =>
+      c.call('PATCH', `/api/admin/users/${await freshUserId(c)}`, {
+        token: c.admin.token,
+        body: { status: 'suspended' },
+      }),
+  },
+  {
+    operation: 'PATCH /api/admin/users/:id',
+    name: 'an unknown user',
+    expectStatus: 404,
+    run: (c) =>
+      c.call('PATCH', '/api/admin/users/999999999', { token: c.admin.token, body: { role: 'admin' } }),
+  },
+  {
+    operation: 'POST /api/admin/users/:id/suspend',
+    name: 'a fresh user with a login',
+    expectStatus: 200,
+    run: async (c) =>
+      c.call('POST', `/api/admin/users/${await freshUserId(c)}/suspend`, { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/users/:id/suspend',
+    name: 'an admin suspends themself',
+    expectStatus: 409,
+    run: (c) => c.call('POST', `/api/admin/users/${c.admin.userId}/suspend`, { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/users/:id/reactivate',
+    name: 'a suspended user',
+    expectStatus: 200,
+    run: async (c) =>
+      c.call('POST', `/api/admin/users/${await suspendedUserId(c)}/reactivate`, { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/users/:id/reactivate',
+    name: 'an unknown user',
+    expectStatus: 404,
+    run: (c) => c.call('POST', '/api/admin/users/999999999/reactivate', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/orders',
+    name: 'a user’s orders',
+    expectStatus: 200,
+    run: async (c) => {
+      await placedOrder(c);
+      return c.call('GET', `/api/admin/orders?userId=${c.user.userId}&limit=5`, { token: c.admin.token });
+    },
+  },
+  {
+    operation: 'GET /api/admin/orders',
+    name: 'confirmed orders created since an instant',
+    expectStatus: 200,
+    run: (c) =>
+      c.call('GET', '/api/admin/orders?status=CONFIRMED&from=2020-01-01T00:00:00Z', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/orders',
+    name: '"to" before "from"',
+    expectStatus: 400,
+    run: (c) => c.call('GET', '/api/admin/orders?from=2026-03-10&to=2026-03-01', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/orders/:id',
+    name: 'a placed order',
+    expectStatus: 200,
+    run: async (c) => {
+      const response = await c.call('GET', `/api/admin/orders/${await placedOrder(c)}`, {
+        token: c.admin.token,
+      });
+      if (response.status === 200 && !response.body.jobs?.length) throw new Error('no jobs shown');
+      return response;
+    },
+  },
+  {
+    operation: 'GET /api/admin/orders/:id',
+    name: 'a cancelled order (refund and stock release)',
+    expectStatus: 200,
+    run: async (c) => {
+      const orderId = await placedOrder(c);
+      await c.call('POST', `/api/orders/${orderId}/cancel`, { token: c.user.token });
+      return c.call('GET', `/api/admin/orders/${orderId}`, { token: c.admin.token });
+    },
+  },
+  {
+    operation: 'GET /api/admin/orders/:id',
+    name: 'an unknown order',
+    expectStatus: 404,
+    run: (c) => c.call('GET', '/api/admin/orders/999999999', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/stats/sales',
+    name: 'the last 30 days by day',
+    expectStatus: 200,
+    run: async (c) => {
+      await placedOrder(c);
+      return c.call('GET', '/api/admin/stats/sales', { token: c.admin.token });
+    },
+  },
+  {
+    operation: 'GET /api/admin/stats/sales',
+    name: 'a range by ISO week',
+    expectStatus: 200,
+    run: (c) =>
+      c.call('GET', '/api/admin/stats/sales?from=2026-03-01&to=2026-03-31&granularity=week', {
+        token: c.admin.token,
+      }),
+  },
+  {
+    operation: 'GET /api/admin/stats/sales',
+    name: 'a range longer than 366 days',
+    expectStatus: 400,
+    run: (c) =>
+      c.call('GET', '/api/admin/stats/sales?from=2024-01-01&to=2026-01-01', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/stats/top-products',
+    name: 'the last 30 days',
+    expectStatus: 200,
+    run: async (c) => {
+      await placedOrder(c);
+      const response = await c.call('GET', '/api/admin/stats/top-products?limit=5', { token: c.admin.token });
+      if (response.status === 200 && response.body.items.length === 0) throw new Error('no best sellers');
+      return response;
+    },
+  },
+  {
+    operation: 'GET /api/admin/stats/top-products',
+    name: 'limit=0',
+    expectStatus: 400,
+    run: (c) => c.call('GET', '/api/admin/stats/top-products?limit=0', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/stats/overview',
+    name: 'today',
+    expectStatus: 200,
+    run: (c) => c.call('GET', '/api/admin/stats/overview', { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/stats/rebuild',
+    name: 'a month',
+    expectStatus: 202,
+    run: (c) =>
+      c.call('POST', '/api/admin/stats/rebuild?from=2026-03-01&to=2026-03-31', { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/stats/rebuild',
+    name: 'no range',
+    expectStatus: 400,
+    run: (c) => c.call('POST', '/api/admin/stats/rebuild', { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/dashboard-session',
+    name: 'an admin opens the dashboard',
+    expectStatus: 201,
+    run: async (c) => {
+      const response = await c.call('POST', '/api/admin/dashboard-session', { token: c.admin.token });
+      if (response.status === 201 && !/^vm_admin=/.test(response.headers.get('set-cookie') ?? ''))
+        throw new Error('no vm_admin cookie');
+      return response;
+    },
+  },
+  {
+    operation: 'POST /api/admin/dashboard-session',
+    name: 'a user token (gateway)',
+    expectStatus: 403,
+    run: (c) => c.call('POST', '/api/admin/dashboard-session', { token: c.user.token }),
+  },
+  {
+    operation: 'DELETE /api/admin/dashboard-session',
+    name: 'an admin closes the dashboard',
+    expectStatus: 204,
+    run: (c) => c.call('DELETE', '/api/admin/dashboard-session', { token: c.admin.token }),
   },
 ];
