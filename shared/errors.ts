@@ -25,6 +25,11 @@ export class ValidationError extends AppError {
   readonly code: string = 'VALIDATION_FAILED';
 }
 
+/** A pagination cursor that is not one of ours, is garbled, or belongs to another query. */
+export class InvalidCursorError extends ValidationError {
+  override readonly code = 'INVALID_CURSOR';
+}
+
 export class UnauthorizedError extends AppError {
   readonly status = 401;
   readonly code: string = 'UNAUTHORIZED';

@@ -1,9 +1,6 @@
-import { ConflictError, ForbiddenError, ValidationError } from '../../shared/errors';
+import { ConflictError, ForbiddenError, ValidationError, InvalidCursorError } from '../../shared/errors';
 
-/** A pagination cursor that is not one of ours or is garbled. */
-export class InvalidCursorError extends ValidationError {
-  override readonly code = 'INVALID_CURSOR';
-}
+export { InvalidCursorError };
 
 /** A date range that ends before it starts, or spans more days than allowed. */
 export class InvalidDateRangeError extends ValidationError {

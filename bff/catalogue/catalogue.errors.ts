@@ -1,9 +1,6 @@
-import { AppError, ConflictError, UnprocessableError, ValidationError } from '../../shared/errors';
+import { AppError, ConflictError, UnprocessableError, InvalidCursorError } from '../../shared/errors';
 
-/** A pagination cursor that is not one of ours, is garbled, or belongs to another query or sort. */
-export class InvalidCursorError extends ValidationError {
-  override readonly code = 'INVALID_CURSOR';
-}
+export { InvalidCursorError };
 
 /** An admin write that must say which version it edits (If-Match or `version`) and said neither. */
 export class PreconditionRequiredError extends AppError {

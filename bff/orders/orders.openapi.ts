@@ -88,7 +88,7 @@ export const orderRouteDocs: RouteDoc[] = [
         }),
       },
     },
-    errors: [400, 422],
+    errors: [400],
   },
   {
     method: 'get',

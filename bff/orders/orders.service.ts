@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { withTransaction, isDuplicateKeyError } from '../../shared/db';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
+import { ConflictError, InvalidCursorError, NotFoundError, UnprocessableError } from '../../shared/errors';
 import { isSettled, type OrderStatus } from '../../shared/orders/order-status';
 import { ordersRepository, type OrderItemRow, type OrderRow } from '../../shared/orders/orders.repository';
 import { currentRequestId } from '../../shared/tracing';
@@ -93,7 +93,7 @@ function requestHash(input: PlaceOrderInput): string {
 const encodeCursor = (id: number): string => Buffer.from(String(id)).toString('base64url');
 const decodeCursor = (cursor: string): number => {
   const id = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isSafeInteger(id) || id <= 0) throw new UnprocessableError('cursor is not valid');
+  if (!Number.isSafeInteger(id) || id <= 0) throw new InvalidCursorError('cursor is not valid');
   return id;
 };
 
