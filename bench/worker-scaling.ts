@@ -16,7 +16,6 @@
  * 0 to skip), BENCH_SCALE_DATABASE (vm_bench_scale), BENCH_RESULTS_DIR (bench/results). Throughput
  * shares the machine's cores with everything else running: note the load average.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,6 +25,7 @@ import path from 'node:path';
 import { startPaymentGateway } from '../fakes/payment-gateway';
 import { createDatabase } from '../shared/db';
 import { Redis } from '../shared/redis';
+import { poll, startNode as startNodeProcess, stopProcess, waitForExit, type Started } from './lib/processes';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = process.env.BENCH_RESULTS_DIR ?? path.join(__dirname, 'results');
@@ -40,12 +40,6 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 8);
 const warmupOrders = Number(process.env.BENCH_WARMUP_ORDERS ?? 300);
 const DATABASE = process.env.BENCH_SCALE_DATABASE ?? 'vm_bench_scale';
-
-interface Started {
-  name: string;
-  child: ChildProcess;
-  output: string[];
-}
 
 const started: Started[] = [];
 
@@ -66,60 +60,13 @@ function freePort(): Promise<number> {
 
 /** `node --import tsx <entry>` from the repository root, with only the environment given here. */
 function startNode(name: string, args: string[], env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DOTENV_CONFIG_PATH: '/dev/null', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const entry: Started = { name, child, output: [] };
-  const keep = (chunk: Buffer) => {
-    entry.output.push(chunk.toString('utf8'));
-    if (entry.output.length > 200) entry.output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const entry = startNodeProcess(name, args, { ...process.env, DOTENV_CONFIG_PATH: '/dev/null', ...env });
   started.push(entry);
   return entry;
 }
 
-function exited(entry: Started): boolean {
-  return entry.child.exitCode !== null || entry.child.signalCode !== null;
-}
-
-function waitForExit(entry: Started, timeoutMs: number): Promise<boolean> {
-  if (exited(entry)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    entry.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-async function stop(entry: Started, graceMs = 30_000): Promise<void> {
-  if (exited(entry)) return;
-  entry.child.kill('SIGTERM');
-  if (!(await waitForExit(entry, graceMs))) {
-    log(`${entry.name} still running ${graceMs} ms after SIGTERM: SIGKILL`);
-    entry.child.kill('SIGKILL');
-    await waitForExit(entry, 5000);
-  }
-}
-
-async function poll(what: string, timeoutMs: number, check: () => Promise<boolean>, watch?: Started) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (watch && exited(watch)) {
-      const { exitCode, signalCode } = watch.child;
-      throw new Error(
-        `${watch.name} exited (${exitCode ?? signalCode}):\n${watch.output.join('').slice(-3000)}`,
-      );
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+function stop(entry: Started, graceMs = 30_000): Promise<void> {
+  return stopProcess(entry, graceMs, log);
 }
 
 async function run(name: string, args: string[], env: Record<string, string>, timeoutMs: number) {

@@ -7,7 +7,6 @@
  * Every variable that matters is passed explicitly: the processes also read .env (dotenv never overrides
  * what is set), so nothing of the developer's own stack leaks in.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,8 +15,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../shared/db';
 import { Redis } from '../../shared/redis';
+import {
+  poll,
+  startNode as startNodeProcess,
+  stopProcess,
+  tail,
+  waitForExit,
+  type Started,
+} from './processes';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const DEFAULT_MYSQL_SERVER = 'mysql://voltmall:voltmall@127.0.0.1:3306';
 
 export interface StackOptions {
@@ -44,12 +50,6 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-interface Started {
-  name: string;
-  child: ChildProcess;
-  output: string[];
-}
-
 /** `mysql://user:pass@host:port/db?x` → `mysql://user:pass@host:port` */
 export function mysqlServerOf(databaseUrl: string | undefined): string {
   if (!databaseUrl) return DEFAULT_MYSQL_SERVER;
@@ -68,48 +68,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-function exited(entry: Started): boolean {
-  return entry.child.exitCode !== null || entry.child.signalCode !== null;
-}
-
-function waitForExit(entry: Started, timeoutMs: number): Promise<boolean> {
-  if (exited(entry)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    entry.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-async function stopProcess(entry: Started, graceMs = 30_000): Promise<void> {
-  if (exited(entry)) return;
-  entry.child.kill('SIGTERM');
-  if (!(await waitForExit(entry, graceMs))) {
-    entry.child.kill('SIGKILL');
-    await waitForExit(entry, 5000);
-  }
-}
-
-function tail(entry: Started): string {
-  return entry.output.join('').slice(-3000);
-}
-
-async function poll(what: string, timeoutMs: number, check: () => Promise<boolean>, watch?: Started) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (watch && exited(watch)) {
-      throw new Error(
-        `${watch.name} exited (${watch.child.exitCode ?? watch.child.signalCode}):\n${tail(watch)}`,
-      );
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
@@ -185,18 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
   const started: Started[] = [];
   const startNode = (name: string, args: string[], extra: Record<string, string> = {}): Started => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const entry: Started = { name, child, output: [] };
-    const keep = (chunk: Buffer) => {
-      entry.output.push(chunk.toString('utf8'));
-      if (entry.output.length > 200) entry.output.shift();
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    const entry = startNodeProcess(name, args, { ...process.env, ...env, ...extra });
     started.push(entry);
     return entry;
   };

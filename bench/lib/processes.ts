@@ -1,0 +1,97 @@
+/**
+ * Child processes for the benchmarks (bench/lib/stack.ts, bench/worker-scaling.ts): `node --import tsx
+ * <entry>` from the repository root with the last of its output kept for error messages, bounded waits,
+ * and a stop that escalates from SIGTERM to SIGKILL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** How many output chunks (stdout and stderr together) a process keeps. */
+const KEPT_CHUNKS = 200;
+
+/** A process started by startNode. */
+export interface Started {
+  name: string;
+  child: ChildProcess;
+  /** The last output chunks, stdout and stderr interleaved as they came. */
+  output: string[];
+}
+
+export type Log = (message: string) => void;
+
+/**
+ * Starts `node --import tsx ...args` from the repository root with exactly `env` (pass process.env's
+ * variables in it when the process should have them), stdout and stderr piped and kept in `output`.
+ */
+export function startNode(name: string, args: string[], env: NodeJS.ProcessEnv): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const entry: Started = { name, child, output: [] };
+  const keep = (chunk: Buffer) => {
+    entry.output.push(chunk.toString('utf8'));
+    if (entry.output.length > KEPT_CHUNKS) entry.output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return entry;
+}
+
+export function exited(entry: Started): boolean {
+  return entry.child.exitCode !== null || entry.child.signalCode !== null;
+}
+
+/** True once the process has exited, false when it is still running `timeoutMs` later. */
+export function waitForExit(entry: Started, timeoutMs: number): Promise<boolean> {
+  if (exited(entry)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    entry.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL when still running after `graceMs` (told to `log`, if given). */
+export async function stopProcess(entry: Started, graceMs = 30_000, log?: Log): Promise<void> {
+  if (exited(entry)) return;
+  entry.child.kill('SIGTERM');
+  if (!(await waitForExit(entry, graceMs))) {
+    log?.(`${entry.name} still running ${graceMs} ms after SIGTERM: SIGKILL`);
+    entry.child.kill('SIGKILL');
+    await waitForExit(entry, 5000);
+  }
+}
+
+/** The last 3,000 characters of the process's output. */
+export function tail(entry: Started): string {
+  return entry.output.join('').slice(-3000);
+}
+
+/**
+ * Calls `check` every 200 ms until it resolves true (a rejection counts as false). Fails after `timeoutMs`,
+ * or as soon as `watch` has exited, with its last output.
+ */
+export async function poll(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+  watch?: Started,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (watch && exited(watch)) {
+      throw new Error(
+        `${watch.name} exited (${watch.child.exitCode ?? watch.child.signalCode}):\n${tail(watch)}`,
+      );
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
