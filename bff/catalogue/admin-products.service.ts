@@ -102,6 +102,33 @@ export function adminProductsService(
     return product;
   }
 
+  /** Soft delete or restore, audited; a product already in that status changes nothing and is not audited. */
+  async function setStatus(
+    actorUserId: number,
+    id: number,
+    status: 'active' | 'deleted',
+    action: 'product.delete' | 'product.restore',
+  ): Promise<void> {
+    const changed = await withTransaction(ctx.db, async (trx) => {
+      const before = await lockExisting(id, trx);
+      if (!(await products.setStatus(trx, id, status))) return false;
+      const after = (await products.findById(id, trx))!;
+      await audit.record(
+        {
+          actorUserId,
+          action,
+          entityType: 'product',
+          entityId: id,
+          before: snapshot(before),
+          after: snapshot(after),
+        },
+        trx,
+      );
+      return true;
+    });
+    if (changed) await invalidate(id);
+  }
+
   function skuConflict(error: unknown): never {
     if (isDuplicateKeyError(error)) throw new SkuTakenError('Another product already uses this sku');
     throw error;
@@ -175,46 +202,12 @@ export function adminProductsService(
 
     /** Soft delete; deleting a deleted product changes nothing (and writes no audit row). */
     async remove(actorUserId: number, id: number): Promise<void> {
-      const changed = await withTransaction(ctx.db, async (trx) => {
-        const before = await lockExisting(id, trx);
-        if (!(await products.setStatus(trx, id, 'deleted'))) return false;
-        const after = (await products.findById(id, trx))!;
-        await audit.record(
-          {
-            actorUserId,
-            action: 'product.delete',
-            entityType: 'product',
-            entityId: id,
-            before: snapshot(before),
-            after: snapshot(after),
-          },
-          trx,
-        );
-        return true;
-      });
-      if (changed) await invalidate(id);
+      await setStatus(actorUserId, id, 'deleted', 'product.delete');
     },
 
     /** Undoes a soft delete; restoring an active product changes nothing. */
     async restore(actorUserId: number, id: number): Promise<AdminProductResult> {
-      const changed = await withTransaction(ctx.db, async (trx) => {
-        const before = await lockExisting(id, trx);
-        if (!(await products.setStatus(trx, id, 'active'))) return false;
-        const after = (await products.findById(id, trx))!;
-        await audit.record(
-          {
-            actorUserId,
-            action: 'product.restore',
-            entityType: 'product',
-            entityId: id,
-            before: snapshot(before),
-            after: snapshot(after),
-          },
-          trx,
-        );
-        return true;
-      });
-      if (changed) await invalidate(id);
+      await setStatus(actorUserId, id, 'active', 'product.restore');
       return view(id);
     },
 
