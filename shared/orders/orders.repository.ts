@@ -84,6 +84,40 @@ export function ordersRepository(db: Knex) {
       return db('orders').where({ user_id: userId, idempotency_key: key }).first();
     },
 
+    /**
+     * The order's status and items in one locking read (order row and item rows), items by product id:
+     * what a stock reservation needs before it decrements anything.
+     */
+    async lockWithItems(
+      orderId: number,
+      trx: Knex.Transaction,
+    ): Promise<{
+      status: OrderRow['status'] | undefined;
+      items: Pick<OrderItemRow, 'product_id' | 'product_name' | 'quantity'>[];
+    }> {
+      const rows = (await trx('orders as o')
+        .leftJoin('order_items as i', 'i.order_id', 'o.id')
+        .where('o.id', orderId)
+        .orderBy('i.product_id')
+        .forUpdate()
+        .select('o.status', 'i.product_id', 'i.product_name', 'i.quantity')) as {
+        status: OrderRow['status'];
+        product_id: number | null;
+        product_name: string | null;
+        quantity: number | null;
+      }[];
+      return {
+        status: rows[0]?.status,
+        items: rows
+          .filter((row) => row.product_id !== null)
+          .map((row) => ({
+            product_id: Number(row.product_id),
+            product_name: row.product_name!,
+            quantity: row.quantity!,
+          })),
+      };
+    },
+
     items(orderId: number, trx?: Knex.Transaction): Promise<OrderItemRow[]> {
       return (trx ?? db)('order_items').where({ order_id: orderId }).orderBy('product_id');
     },

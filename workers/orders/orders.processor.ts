@@ -22,11 +22,11 @@ export function orderHandlers(ctx: WorkerContext): JobHandlers<OrderJobs> {
   });
 
   return {
+    // The reservation reads and locks the order itself (and hands an already reserved order on to
+    // payment), so placing only enqueues it: no read here.
     place: async (job) => {
-      const order = await orders.findById(job.data.orderId);
-      if (order?.status === 'PENDING') await steps.reserveStock(order.id);
-      if (order?.status === 'STOCK_RESERVED') await steps.charge(order.id);
-      return { status: order?.status ?? 'missing' };
+      await steps.reserveStock(job.data.orderId);
+      return { next: 'reserve' };
     },
 
     cancel: async (job) => {

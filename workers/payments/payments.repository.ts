@@ -40,6 +40,22 @@ export function paymentsRepository(db: Knex) {
       });
     },
 
+    /**
+     * Records the charge and confirms the order in one statement (both rows change together or neither);
+     * false when the order was no longer STOCK_RESERVED, in which case nothing was written.
+     */
+    async succeedAndConfirm(paymentId: number, orderId: number, gatewayPaymentKey: string): Promise<boolean> {
+      const now = new Date();
+      const [result] = (await db.raw(
+        `UPDATE payments p JOIN orders o ON o.id = p.order_id
+            SET p.status = 'succeeded', p.gateway_payment_key = ?, p.last_error = NULL, p.updated_at = ?,
+                o.status = 'CONFIRMED', o.confirmed_at = ?, o.updated_at = ?
+          WHERE p.id = ? AND o.id = ? AND o.status = 'STOCK_RESERVED'`,
+        [gatewayPaymentKey, now, now, now, paymentId, orderId],
+      )) as [{ affectedRows: number }];
+      return result.affectedRows > 0;
+    },
+
     async markFailed(id: number, reason: string, trx?: Knex.Transaction): Promise<void> {
       await (trx ?? db)('payments')
         .where({ id })

@@ -34,10 +34,13 @@ export function paymentsService(db: Knex, gateway: PaymentGateway) {
     paymentKey: string,
   ): Promise<ChargeOutcome> {
     const orderId = Number(order.id);
-    await withTransaction(db, async (trx) => {
-      await payments.markSucceeded(payment.id, paymentKey, trx);
-      await orders.transition(orderId, 'STOCK_RESERVED', 'CONFIRMED', {}, trx);
-    });
+    // One statement in the usual case; an order that moved on meanwhile still gets its payment recorded.
+    if (!(await payments.succeedAndConfirm(payment.id, orderId, paymentKey))) {
+      await withTransaction(db, async (trx) => {
+        await payments.markSucceeded(payment.id, paymentKey, trx);
+        await orders.transition(orderId, 'STOCK_RESERVED', 'CONFIRMED', {}, trx);
+      });
+    }
     return { kind: 'confirmed', fromCart: Boolean(order.from_cart) };
   }
 

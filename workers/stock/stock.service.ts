@@ -23,11 +23,11 @@ export function stockService(db: Knex) {
   return {
     async reserve(orderId: number): Promise<ReserveOutcome> {
       const shortages: string[] = [];
+      let productIds: number[] = [];
       const outcome = await withTransaction(db, async (trx): Promise<ReserveOutcome> => {
-        const order = await orders.findByIdForUpdate(orderId, trx);
-        if (!order || order.status !== 'PENDING')
-          return { kind: 'skipped', status: order?.status ?? 'missing' };
-        const items = await orders.items(orderId, trx); // ordered by product id
+        const { status, items } = await orders.lockWithItems(orderId, trx); // items by product id
+        if (status !== 'PENDING') return { kind: 'skipped', status: status ?? 'missing' };
+        productIds = items.map((item) => item.product_id);
         for (const item of items) {
           if (!(await stock.take(item.product_id, item.quantity, trx))) {
             shortages.push(`${item.product_name} (#${item.product_id}) x${item.quantity}`);
@@ -56,8 +56,7 @@ export function stockService(db: Knex) {
 
       const reason = `Not enough stock: ${shortages.join(', ')}`;
       await orders.transition(orderId, 'PENDING', 'REJECTED', { failureReason: reason });
-      const items = await orders.items(orderId);
-      return { kind: 'rejected', reason, productIds: items.map((item) => item.product_id) };
+      return { kind: 'rejected', reason, productIds };
     },
 
     /**
