@@ -283,26 +283,21 @@ export function statsService(db: Knex, timeZone: string) {
           return { applied: false, day };
         await lockDays(trx, [day]);
         if (!(await markApplied(trx, orderId, 'confirmed'))) return { applied: false, day };
-        const items = (await trx('order_items')
-          .where({ order_id: orderId })
-          .select('product_id', 'quantity', 'line_total')) as {
-          product_id: number;
-          quantity: number;
-          line_total: number;
-        }[];
-        const units = items.reduce((sum, item) => sum + item.quantity, 0);
+        // Two statements whatever the number of lines: the order's items are summed and copied in SQL.
         await trx.raw(
-          `UPDATE daily_sales_stats SET orders = orders + 1, units = units + ?, revenue = revenue + ?,
-             updated_at = CURRENT_TIMESTAMP(3) WHERE day = ?`,
-          [units, order.total, day],
+          `UPDATE daily_sales_stats
+              SET orders = orders + 1,
+                  units = units + (SELECT COALESCE(SUM(quantity), 0) FROM order_items WHERE order_id = ?),
+                  revenue = revenue + ?, updated_at = CURRENT_TIMESTAMP(3)
+            WHERE day = ?`,
+          [orderId, order.total, day],
         );
-        for (const item of items) {
-          await trx.raw(
-            `INSERT INTO product_sales_stats (day, product_id, units, revenue) VALUES (?, ?, ?, ?)
-             ON DUPLICATE KEY UPDATE units = units + VALUES(units), revenue = revenue + VALUES(revenue)`,
-            [day, item.product_id, item.quantity, item.line_total],
-          );
-        }
+        await trx.raw(
+          `INSERT INTO product_sales_stats (day, product_id, units, revenue)
+           SELECT ?, product_id, quantity, line_total FROM order_items WHERE order_id = ?
+           ON DUPLICATE KEY UPDATE units = units + VALUES(units), revenue = revenue + VALUES(revenue)`,
+          [day, orderId],
+        );
         return { applied: true, day };
       });
     },
