@@ -4,7 +4,7 @@ import type { BffContext } from '../context';
 import type { ListOrdersQuery } from './admin.schemas';
 import { adminOrdersRepository } from './admin-orders.repository';
 import { instantBounds } from './date-range';
-import { decodeIdCursor, pageOf } from './keyset-cursor';
+import { decodeIdCursor, pageOf } from '../http/keyset-cursor';
 import { orderJobHistory } from './order-jobs';
 
 const parseJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);

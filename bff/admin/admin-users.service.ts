@@ -9,7 +9,7 @@ import { CannotDemoteSelfError, CannotSuspendSelfError } from './admin.errors';
 import type { ListUsersQuery } from './admin.schemas';
 import { adminUsersRepository, type AdminUserRow } from './admin-users.repository';
 import { instantBounds } from './date-range';
-import { decodeIdCursor, pageOf } from './keyset-cursor';
+import { decodeIdCursor, pageOf } from '../http/keyset-cursor';
 
 export interface AdminUserView {
   id: number;

@@ -1,6 +1,4 @@
-import { ConflictError, ForbiddenError, ValidationError, InvalidCursorError } from '../../shared/errors';
-
-export { InvalidCursorError };
+import { ConflictError, ForbiddenError, ValidationError } from '../../shared/errors';
 
 /** A date range that ends before it starts, or spans more days than allowed. */
 export class InvalidDateRangeError extends ValidationError {

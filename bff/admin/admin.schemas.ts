@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathId } from '../http/path-id';
 import { ORDER_STATUSES } from '../../shared/orders/order-status';
 import { addDays } from '../../shared/shop-time';
 
@@ -25,12 +26,7 @@ const cursor = z
   .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor')
   .optional();
 
-export const idParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,15}$/, 'must be an id')
-    .transform(Number),
-});
+export const idParams = z.object({ id: pathId });
 
 export const USER_ROLES = ['user', 'admin'] as const;
 export const USER_STATUSES = ['active', 'suspended'] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathId } from '../http/path-id';
 
 import { MAX_LINE_QUANTITY } from '../../shared/carts/cart-limits';
 
@@ -18,13 +19,6 @@ export const setQuantityBody = z.strictObject({
   quantity: z.number().int().min(0).max(MAX_LINE_QUANTITY),
 });
 
-/** Path ids are decimal strings without sign or leading zero, so `/items/01` and `/items/1e3` are 400. */
-export const productIdParams = z.object({
-  productId: z
-    .string()
-    .regex(/^[1-9][0-9]{0,15}$/, 'must be a product id')
-    .transform(Number)
-    .pipe(productId),
-});
+export const productIdParams = z.object({ productId: pathId });
 
 export const guestCartIdHeader = z.string().regex(GUEST_CART_ID_PATTERN, 'is not a cart id');

@@ -1,6 +1,4 @@
-import { AppError, ConflictError, UnprocessableError, InvalidCursorError } from '../../shared/errors';
-
-export { InvalidCursorError };
+import { AppError, ConflictError, UnprocessableError } from '../../shared/errors';
 
 /** An admin write that must say which version it edits (If-Match or `version`) and said neither. */
 export class PreconditionRequiredError extends AppError {

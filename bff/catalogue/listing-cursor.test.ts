@@ -1,4 +1,4 @@
-import { InvalidCursorError } from './catalogue.errors';
+import { InvalidCursorError } from '../../shared/errors';
 import { decodeCursor, encodeCursor, queryFingerprint } from './listing-cursor';
 
 const fingerprint = queryFingerprint({ brands: ['lg'] });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { InvalidCursorError } from './catalogue.errors';
+import { InvalidCursorError } from '../../shared/errors';
 import { SORT_ORDERS, type SortOrder } from './products.schemas';
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathId } from '../http/path-id';
 import { ValidationError } from '../../shared/errors';
 
 export const SORT_ORDERS = ['relevance', 'price_asc', 'price_desc', 'newest', 'best_selling'] as const;
@@ -12,12 +13,7 @@ export const MAX_VALUES_PER_FILTER = 20;
 /** The products.price/stock columns are INT UNSIGNED. */
 export const MAX_UNSIGNED_INT = 4_294_967_295;
 
-/** A positive database id in a path: digits only, no leading zero, within bigint and JS-safe range. */
-export const databaseId = z
-  .string()
-  .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer id')
-  .transform(Number)
-  .refine(Number.isSafeInteger, 'is too large');
+export const databaseId = pathId;
 
 export const productIdParams = z.object({ id: databaseId });
 export const productImageParams = z.object({ id: databaseId, imageId: databaseId });

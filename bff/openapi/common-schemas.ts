@@ -7,6 +7,3 @@ export const timestamp = z
 export const nullableTimestamp = timestamp.nullable();
 export const won = z.int().nonnegative().meta({ description: 'Korean won (integer)' });
 export const id = z.int().positive();
-
-/** Query strings and path segments arrive as text; documented as such. */
-export const idParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/) });

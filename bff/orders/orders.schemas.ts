@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathId } from '../http/path-id';
 import { ORDER_STATUSES } from '../../shared/orders/order-status';
 
 const quantity = z.int().min(1).max(99);
@@ -48,12 +49,7 @@ export const idempotencyKeyHeader = z
   .string({ message: 'Idempotency-Key header is required' })
   .regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'Idempotency-Key must be 8-128 letters, digits, _ . : or -');
 
-export const orderIdParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,15}$/, 'must be an order id')
-    .transform(Number),
-});
+export const orderIdParams = z.object({ id: pathId });
 
 export const listOrdersQuery = z.object({
   status: z.enum(ORDER_STATUSES).optional(),

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { withTransaction, isDuplicateKeyError } from '../../shared/db';
-import { ConflictError, InvalidCursorError, NotFoundError, UnprocessableError } from '../../shared/errors';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
 import { isSettled, type OrderStatus } from '../../shared/orders/order-status';
 import { ordersRepository, type OrderItemRow, type OrderRow } from '../../shared/orders/orders.repository';
 import { currentRequestId } from '../../shared/tracing';
 import type { BffContext } from '../context';
 import { enqueue } from '../http/enqueue';
+import { decodeIdCursor, pageOf } from '../http/keyset-cursor';
 import type { OrderEventsListener } from './order-events.listener';
 import type { PlaceOrderInput } from './orders.schemas';
 
@@ -89,13 +90,6 @@ function requestHash(input: PlaceOrderInput): string {
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
-
-const encodeCursor = (id: number): string => Buffer.from(String(id)).toString('base64url');
-const decodeCursor = (cursor: string): number => {
-  const id = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isSafeInteger(id) || id <= 0) throw new InvalidCursorError('cursor is not valid');
-  return id;
-};
 
 export interface PlaceResult {
   orderId: number;
@@ -213,7 +207,7 @@ export function ordersService(
         .orderBy('id', 'desc')
         .limit(query.limit + 1);
       if (query.status) builder.where({ status: query.status });
-      if (query.cursor) builder.where('id', '<', decodeCursor(query.cursor));
+      if (query.cursor) builder.where('id', '<', decodeIdCursor(query.cursor));
       const rows = (await builder.select(
         'id',
         'status',
@@ -222,7 +216,7 @@ export function ordersService(
         'created_at',
         'updated_at',
       )) as Pick<OrderRow, 'id' | 'status' | 'total' | 'failure_reason' | 'created_at' | 'updated_at'>[];
-      const page = rows.slice(0, query.limit);
+      const { page, nextCursor } = pageOf(rows, query.limit);
       const counts = page.length
         ? ((await ctx
             .db('order_items')
@@ -246,7 +240,7 @@ export function ordersService(
           updatedAt: row.updated_at,
           links: orderLinks(Number(row.id)),
         })),
-        nextCursor: rows.length > query.limit ? encodeCursor(Number(page[page.length - 1]!.id)) : null,
+        nextCursor,
       };
     },
 

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from './admin.errors';
+import { InvalidCursorError } from '../../shared/errors';
 
 /** Keyset pagination over `id DESC`: the cursor is the last id of the page, opaque to clients. */
 export const encodeIdCursor = (id: number): string => Buffer.from(`id:${id}`).toString('base64url');
