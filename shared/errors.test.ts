@@ -6,6 +6,7 @@ import {
   UnauthorizedError,
   ValidationError,
   toErrorResponse,
+  unavailableOnFailure,
 } from './errors';
 
 describe('toErrorResponse', () => {
@@ -46,5 +47,23 @@ describe('toErrorResponse', () => {
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.body)).not.toContain('hunter2');
     expect(response.body.error.code).toBe('INTERNAL');
+  });
+});
+
+describe('unavailableOnFailure', () => {
+  it('when the dependency fails, then a 503 with Retry-After names it', async () => {
+    const failing = unavailableOnFailure('The job queue', 5, () => Promise.reject(new Error('ECONNREFUSED')));
+    await expect(failing).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(failing).rejects.toMatchObject({
+      message: 'The job queue is unavailable; try again shortly',
+      headers: { 'Retry-After': '5' },
+    });
+  });
+
+  it('when the work raises an AppError or succeeds, then that passes through', async () => {
+    await expect(
+      unavailableOnFailure('Redis', 2, () => Promise.reject(new NotFoundError('gone'))),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(unavailableOnFailure('Redis', 2, () => Promise.resolve(42))).resolves.toBe(42);
   });
 });

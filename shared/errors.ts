@@ -79,6 +79,26 @@ export class ServiceUnavailableError extends AppError {
   readonly code = 'SERVICE_UNAVAILABLE';
 }
 
+/**
+ * Runs a call to a dependency (Redis, the job queue) on a request path: its failure becomes a 503 with
+ * Retry-After that the client can retry, never a 500 or a hung request. AppErrors pass through unchanged.
+ */
+export async function unavailableOnFailure<T>(
+  dependency: string,
+  retryAfterSeconds: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new ServiceUnavailableError(`${dependency} is unavailable; try again shortly`, {
+      cause: error,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}
+
 /** The JSON error body every endpoint (and the gateway) answers with. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId?: string };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { withTransaction } from '../db';
-import { AppError, ServiceUnavailableError, UnauthorizedError, UnprocessableError } from '../errors';
+import { UnauthorizedError, UnprocessableError, unavailableOnFailure } from '../errors';
 import type { Logger } from '../logger';
 import type { Redis } from '../redis';
 import { GUEST_CART_IDLE_SECONDS, MAX_CART_LINES, USER_CART_CACHE_SECONDS } from './cart-limits';
@@ -40,17 +40,8 @@ export const isMissingReference = (error: unknown): boolean =>
 const newGuestCartId = (): string => randomBytes(24).toString('base64url');
 
 /** Redis trouble on a request path is a 503 the client can retry, never a 500 or a hung request. */
-export async function redisCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new ServiceUnavailableError('The cart store is unavailable; try again shortly', {
-      cause: error,
-      headers: { 'Retry-After': '2' },
-    });
-  }
-}
+export const redisCall = <T>(work: () => Promise<T>): Promise<T> =>
+  unavailableOnFailure('The cart store', 2, work);
 
 /**
  * The cart write protocol, shared by the BFF's cart service and the workers (which remove purchased lines
