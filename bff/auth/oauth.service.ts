@@ -1,7 +1,12 @@
 import { Issuer, generators, type BaseClient } from 'openid-client';
 import type { BffContext } from '../context';
 import { isDuplicateKeyError } from '../../shared/db';
-import { UnauthorizedError, ValidationError, ServiceUnavailableError } from '../../shared/errors';
+import {
+  ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationError,
+  unavailableOnFailure,
+} from '../../shared/errors';
 import { appKey } from '../../shared/redis';
 import { usersRepository } from '../users/users.repository';
 import type { AuthService, TokenPair } from './auth.service';
@@ -28,6 +33,7 @@ interface PendingLogin {
 export function oauthService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | 'logger'>, auth: AuthService) {
   const users = usersRepository(ctx.db);
   let client: Promise<BaseClient> | undefined;
+  const loginStore = <T>(work: () => Promise<T>) => unavailableOnFailure('The login state store', 2, work);
   const redirectUri = (provider: string) =>
     `${ctx.config.PUBLIC_BASE_URL}/api/auth/oauth/${provider}/callback`;
   const stateKey = (state: string) => appKey(ctx.config.REDIS_PREFIX, 'oauth', 'state', state);
@@ -78,7 +84,9 @@ export function oauthService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | '
       const oidc = await getClient();
       const state = generators.state();
       const pending: PendingLogin = { nonce: generators.nonce(), codeVerifier: generators.codeVerifier() };
-      await ctx.redis.set(stateKey(state), JSON.stringify(pending), 'EX', STATE_TTL_SECONDS);
+      await loginStore(() =>
+        ctx.redis.set(stateKey(state), JSON.stringify(pending), 'EX', STATE_TTL_SECONDS),
+      );
       return oidc.authorizationUrl({
         scope: 'openid email profile',
         redirect_uri: redirectUri(provider),
@@ -93,7 +101,7 @@ export function oauthService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | '
       provider: string,
       params: { state: string; code?: string; error?: string; iss?: string },
     ): Promise<TokenPair> {
-      const raw = await ctx.redis.getdel(stateKey(params.state));
+      const raw = await loginStore(() => ctx.redis.getdel(stateKey(params.state)));
       if (!raw) throw new OAuthStateError('Unknown or expired login state');
       if (params.error || !params.code)
         throw new OAuthFailedError(`The provider refused the login: ${params.error ?? 'no code'}`);

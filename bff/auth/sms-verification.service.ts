@@ -5,6 +5,7 @@ import {
   TooManyRequestsError,
   UnprocessableError,
   ValidationError,
+  unavailableOnFailure,
 } from '../../shared/errors';
 import { appKey } from '../../shared/redis';
 import { currentRequestId } from '../../shared/tracing';
@@ -31,6 +32,10 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
   const digest = (userId: number, code: string) =>
     createHmac('sha256', ctx.config.GATEWAY_SECRET).update(`${userId}:${code}`).digest('hex');
 
+  // Codes live only in Redis: when it is down, these calls answer 503 rather than 500.
+  const codeStore = <T>(work: () => Promise<T>) =>
+    unavailableOnFailure('The verification code store', 2, work);
+
   return {
     async sendCode(
       userId: number,
@@ -41,20 +46,22 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
       const phone = requestedPhone ?? user.phone;
       if (!phone) throw new ValidationError('No phone number: pass one in "phone"');
 
-      const cooled = await ctx.redis.set(cooldownKey(userId), '1', 'EX', RESEND_COOLDOWN_SECONDS, 'NX');
-      if (cooled === null) {
-        const ttl = await ctx.redis.ttl(cooldownKey(userId));
-        throw new TooManyRequestsError('Wait before asking for another code', {
-          headers: { 'Retry-After': String(Math.max(ttl, 1)) },
-        });
-      }
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      await ctx.redis
-        .multi()
-        .del(codeKey(userId))
-        .hset(codeKey(userId), { digest: digest(userId, code), phone, attempts: 0 })
-        .expire(codeKey(userId), CODE_TTL_SECONDS)
-        .exec();
+      await codeStore(async () => {
+        const cooled = await ctx.redis.set(cooldownKey(userId), '1', 'EX', RESEND_COOLDOWN_SECONDS, 'NX');
+        if (cooled === null) {
+          const ttl = await ctx.redis.ttl(cooldownKey(userId));
+          throw new TooManyRequestsError('Wait before asking for another code', {
+            headers: { 'Retry-After': String(Math.max(ttl, 1)) },
+          });
+        }
+        await ctx.redis
+          .multi()
+          .del(codeKey(userId))
+          .hset(codeKey(userId), { digest: digest(userId, code), phone, attempts: 0 })
+          .expire(codeKey(userId), CODE_TTL_SECONDS)
+          .exec();
+      });
       await enqueue(() =>
         ctx.producers.notifications.add(
           'send-sms',
@@ -66,29 +73,35 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
     },
 
     async verifyCode(userId: number, code: string): Promise<{ phone: string }> {
-      const key = codeKey(userId);
-      // Count the attempt before comparing, atomically, so parallel guesses cannot exceed the limit.
-      const [[, attempts], [, stored]] = (await ctx.redis
-        .multi()
-        .hincrby(key, 'attempts', 1)
-        .hgetall(key)
-        .exec()) as [[Error | null, number], [Error | null, Record<string, string>]];
-      if (!stored.digest || !stored.phone) {
-        await ctx.redis.del(key);
-        throw new WrongCodeError('No code is pending or it expired; ask for a new one');
-      }
-      if (attempts > MAX_ATTEMPTS) {
-        await ctx.redis.del(key);
-        throw new TooManyRequestsError('Too many wrong codes; ask for a new one');
-      }
-      const expected = Buffer.from(stored.digest, 'hex');
-      const actual = Buffer.from(digest(userId, code), 'hex');
-      if (!timingSafeEqual(expected, actual)) {
-        throw new WrongCodeError('The code is wrong', { details: { attemptsLeft: MAX_ATTEMPTS - attempts } });
-      }
-      await ctx.redis.del(key);
-      await users.markPhoneVerified(userId, stored.phone);
-      return { phone: stored.phone };
+      const phone = await codeStore(() => checkCode(userId, code));
+      await users.markPhoneVerified(userId, phone);
+      return { phone };
     },
   };
+
+  /** Checks a code against the pending one; returns the phone it was sent to, and spends the code. */
+  async function checkCode(userId: number, code: string): Promise<string> {
+    const key = codeKey(userId);
+    // Count the attempt before comparing, atomically, so parallel guesses cannot exceed the limit.
+    const [[, attempts], [, stored]] = (await ctx.redis
+      .multi()
+      .hincrby(key, 'attempts', 1)
+      .hgetall(key)
+      .exec()) as [[Error | null, number], [Error | null, Record<string, string>]];
+    if (!stored.digest || !stored.phone) {
+      await ctx.redis.del(key);
+      throw new WrongCodeError('No code is pending or it expired; ask for a new one');
+    }
+    if (attempts > MAX_ATTEMPTS) {
+      await ctx.redis.del(key);
+      throw new TooManyRequestsError('Too many wrong codes; ask for a new one');
+    }
+    const expected = Buffer.from(stored.digest, 'hex');
+    const actual = Buffer.from(digest(userId, code), 'hex');
+    if (!timingSafeEqual(expected, actual)) {
+      throw new WrongCodeError('The code is wrong', { details: { attemptsLeft: MAX_ATTEMPTS - attempts } });
+    }
+    await ctx.redis.del(key);
+    return stored.phone;
+  }
 }

@@ -186,12 +186,16 @@ export function ordersService(
         return sameRequest(winner, hash);
       }
 
-      // The order is committed: a failed enqueue leaves it PENDING for the sweeper, never lost.
-      await ctx.producers.orders
-        .add('place', { orderId, requestId: currentRequestId() }, { jobId: `place-${orderId}` })
-        .catch((error: unknown) =>
-          ctx.logger.warn({ err: error, orderId }, 'enqueue failed; the sweeper will pick the order up'),
-        );
+      // The order is committed: a failed or timed-out enqueue leaves it PENDING for the sweeper, never lost.
+      await enqueue(() =>
+        ctx.producers.orders.add(
+          'place',
+          { orderId, requestId: currentRequestId() },
+          { jobId: `place-${orderId}` },
+        ),
+      ).catch((error: unknown) =>
+        ctx.logger.warn({ err: error, orderId }, 'enqueue failed; the sweeper will pick the order up'),
+      );
       return { orderId, status: 'PENDING', replayed: false };
     },
 
