@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startPaymentGateway } from '../fakes/payment-gateway';
 import { createDatabase } from '../shared/db';
-import { Redis } from '../shared/redis';
+import { deleteKeysWithPrefix } from '../shared/redis';
 import { poll, startNode as startNodeProcess, stopProcess, waitForExit, type Started } from './lib/processes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -78,20 +78,6 @@ async function run(name: string, args: string[], env: Record<string, string>, ti
     throw new Error(`${name} did not finish within ${timeoutMs} ms`);
   }
   if (entry.child.exitCode !== 0) throw new Error(`${name} failed (exit ${entry.child.exitCode})`);
-}
-
-async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function dropDatabase(): Promise<void> {
@@ -228,7 +214,9 @@ async function main(): Promise<void> {
   } finally {
     for (const entry of [...started].reverse()) await stop(entry);
     await payment.close();
-    await deleteRedisPrefix(prefix).catch((error: unknown) => log(`Redis clean-up failed: ${String(error)}`));
+    await deleteKeysWithPrefix(redisUrl, prefix).catch((error: unknown) =>
+      log(`Redis clean-up failed: ${String(error)}`),
+    );
     await dropDatabase().catch((error: unknown) => log(`database clean-up failed: ${String(error)}`));
     await rm(gatewayPrefix, { recursive: true, force: true });
   }

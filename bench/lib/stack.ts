@@ -14,7 +14,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../shared/db';
-import { Redis } from '../../shared/redis';
+import { deleteKeysWithPrefix } from '../../shared/redis';
 import {
   poll,
   startNode as startNodeProcess,
@@ -68,20 +68,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function dropDatabase(mysqlServer: string, database: string): Promise<void> {
@@ -153,7 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     if (stopped) return;
     stopped = true;
     for (const entry of [...started].reverse()) await stopProcess(entry);
-    await deleteRedisPrefix(redisUrl, prefix).catch((error: unknown) =>
+    await deleteKeysWithPrefix(redisUrl, prefix).catch((error: unknown) =>
       log(`Redis clean-up failed: ${String(error)}`),
     );
     await dropDatabase(mysqlServer, database).catch((error: unknown) =>
@@ -166,7 +152,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   try {
     log(`database ${database} (fresh), Redis prefix ${prefix}, ${mysqlServer.replace(/\/\/[^@]*@/, '//')}`);
     await dropDatabase(mysqlServer, database);
-    await deleteRedisPrefix(redisUrl, prefix);
+    await deleteKeysWithPrefix(redisUrl, prefix);
     const seed = startNode('seed', [
       'scripts/db/seed.ts',
       ...(products > 0 ? ['--products', String(products)] : []),
