@@ -21,3 +21,6 @@ for (const [name, value] of Object.entries(defaults)) {
 }
 // Set per test file by the support helpers, never inherited from a developer's shell.
 process.env.DATABASE_URL = `${process.env.TEST_MYSQL_URL}/unset_use_createTestDatabase`;
+// Worker processes started by tests take a free metrics port: a developer's .env names a fixed one
+// (9464), which the worker of their own running stack already holds.
+process.env.WORKER_METRICS_PORT = '0';
