@@ -1,3 +1,4 @@
+import { Pool, type Dispatcher } from 'undici';
 import { currentRequestId } from '../../shared/tracing';
 import {
   PaymentGatewayUnavailableError,
@@ -14,7 +15,14 @@ interface TossError {
 
 /** Toss Payments over HTTP: Basic auth with the secret key, the order's trace id on every call. */
 export class TossPaymentsGateway implements PaymentGateway {
-  constructor(private readonly options: { baseUrl: string; secretKey: string; timeoutMs: number }) {}
+  /** One keep-alive connection pool to the gateway's origin: undici's request costs far less CPU than fetch. */
+  private readonly pool: Pool;
+  private readonly authorization: string;
+
+  constructor(private readonly options: { baseUrl: string; secretKey: string; timeoutMs: number }) {
+    this.pool = new Pool(new URL(options.baseUrl).origin, { connections: 32, pipelining: 1 });
+    this.authorization = `Basic ${Buffer.from(`${options.secretKey}:`).toString('base64')}`;
+  }
 
   private async send(
     method: 'GET' | 'POST',
@@ -22,12 +30,13 @@ export class TossPaymentsGateway implements PaymentGateway {
     body?: unknown,
     idempotencyKey?: string,
   ): Promise<{ status: number; json: unknown }> {
-    let response: Response;
+    let response: Dispatcher.ResponseData;
     try {
-      response = await fetch(new URL(path, this.options.baseUrl), {
+      response = await this.pool.request({
         method,
+        path: new URL(path, this.options.baseUrl).pathname,
         headers: {
-          authorization: `Basic ${Buffer.from(`${this.options.secretKey}:`).toString('base64')}`,
+          authorization: this.authorization,
           'x-request-id': currentRequestId() ?? '',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
@@ -38,15 +47,22 @@ export class TossPaymentsGateway implements PaymentGateway {
     } catch (error) {
       throw new PaymentGatewayUnavailableError(`payment gateway unreachable: ${(error as Error).message}`);
     }
-    const json: unknown = await response.json().catch(() => undefined);
-    if (response.status >= 500 || response.status === 429 || response.status === 409) {
-      const retryAfter = Number(response.headers.get('retry-after'));
+    let json: unknown;
+    try {
+      json = await response.body.json();
+    } catch {
+      // Not JSON, or the body was cut off (timeout): the status decides below.
+      json = undefined;
+    }
+    const status = response.statusCode;
+    if (status >= 500 || status === 429 || status === 409) {
+      const retryAfter = Number(response.headers['retry-after']);
       throw new PaymentGatewayUnavailableError(
-        `payment gateway answered ${response.status}`,
+        `payment gateway answered ${status}`,
         Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
       );
     }
-    return { status: response.status, json };
+    return { status, json };
   }
 
   async confirm(request: {
