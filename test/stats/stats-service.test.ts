@@ -3,6 +3,7 @@
  * rebuilds racing with events, the Seoul day boundary, and drift correction.
  */
 import { statsService, type RebuildOutcome, type StatsOutcome } from '../../workers/stats/stats.service';
+import { microBatcher } from '../../workers/micro-batch';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { insertProducts } from '../support/products';
 import { insertOrder, insertUser, readAggregates, recomputeWithSql } from './order-fixtures';
@@ -87,8 +88,14 @@ describe('sales statistics (stats worker service)', () => {
    * Applies events like BullMQ would: several at once, each replayed up to three times, and an event that
    * throws (a cancellation before its confirmation was counted, a deadlock) goes back to the end of the queue.
    */
-  async function applyEvents(events: StatsEvent[], random: () => number, extra: Promise<unknown>[] = []) {
+  async function applyEvents(
+    events: StatsEvent[],
+    random: () => number,
+    extra: Promise<unknown>[] = [],
+    confirmWith?: (orderId: number) => Promise<StatsOutcome>,
+  ) {
     const stats = statsService(database.db, ZONE);
+    const countConfirmed = confirmWith ?? stats.countConfirmed;
     const queue = events.flatMap((event) =>
       Array.from({ length: 1 + Math.floor(random() * 3) }, () => event),
     );
@@ -101,9 +108,7 @@ describe('sales statistics (stats worker service)', () => {
       const batch = queue.splice(0, 8);
       const results = await Promise.allSettled(
         batch.map((event) =>
-          event.kind === 'confirmed'
-            ? stats.countConfirmed(event.orderId)
-            : stats.countCancelled(event.orderId),
+          event.kind === 'confirmed' ? countConfirmed(event.orderId) : stats.countCancelled(event.orderId),
         ),
       );
       results.forEach((result, index) => {
@@ -118,6 +123,29 @@ describe('sales statistics (stats worker service)', () => {
       { kind: 'confirmed' as const, orderId: order.id },
       ...(order.cancelled ? [{ kind: 'cancelled' as const, orderId: order.id }] : []),
     ]);
+
+  it('when confirmations are counted in batches as the stats worker does (replays of one order in one batch included), then the tables equal a SQL recomputation', async () => {
+    const random = prng(20261126);
+    const orders = await randomOrders(random, 60);
+    const stats = statsService(database.db, ZONE);
+    const batchSizes: number[] = [];
+    const batched = microBatcher({
+      maxSize: 5,
+      runBatch: (ids: number[]) => {
+        batchSizes.push(ids.length);
+        return stats.countConfirmedMany(ids);
+      },
+      runOne: stats.countConfirmed,
+    });
+    await applyEvents(eventsOf(orders), random, [], batched);
+
+    expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+    expect(await readAggregates(database.db)).toEqual(await recomputeWithSql(database.db));
+    const markers = await database.db('stats_applied_events').count({ n: '*' }).first();
+    expect(Number(markers?.n)).toBe(
+      orders.filter((o) => o.confirmed).length + orders.filter((o) => o.cancelled).length,
+    );
+  });
 
   it('when confirms, cancels and replays arrive shuffled and concurrently, then the tables equal a SQL recomputation', async () => {
     const random = prng(20261125);

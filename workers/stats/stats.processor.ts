@@ -3,14 +3,23 @@ import type { JobHandlers } from '../../queues/define-queue';
 import type { StatsJobs } from '../../queues/stats.queue';
 import { daysBetween } from '../../shared/shop-time';
 import type { WorkerContext } from '../context';
+import { microBatcher } from '../micro-batch';
 import { MAX_REBUILD_DAYS, statsService } from './stats.service';
 
+/** The most confirmations counted in one transaction. */
+const CONFIRMATION_BATCH_SIZE = 200;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function statsHandlers(ctx: WorkerContext): JobHandlers<StatsJobs> {
   const stats = statsService(ctx.db, ctx.config.SHOP_TIME_ZONE);
+  // Confirmations are the stats worker's bulk: those that arrive together are counted in one transaction.
+  const countConfirmed = microBatcher({
+    maxSize: CONFIRMATION_BATCH_SIZE,
+    runBatch: stats.countConfirmedMany,
+    runOne: stats.countConfirmed,
+  });
   return {
-    'order-confirmed': (job) => stats.countConfirmed(job.data.orderId),
+    'order-confirmed': (job) => countConfirmed(job.data.orderId),
     'order-cancelled': (job) => stats.countCancelled(job.data.orderId),
     reconcile: async () => {
       const outcome = await stats.reconcile(ctx.config.STATS_RECONCILE_DAYS);

@@ -272,35 +272,108 @@ export function statsService(db: Knex, timeZone: string) {
     );
   }
 
-  return {
-    async countConfirmed(orderId: number): Promise<StatsOutcome> {
-      return withTransaction(db, async (trx) => {
-        const order = await trx('orders').where({ id: orderId }).first('total', 'confirmed_at');
-        if (!order?.confirmed_at) return { applied: false };
-        const day = dayOfInstant(order.confirmed_at as Date);
-        // A replay stops here without touching the day; a race past this check stops at the marker's key.
-        if (await trx('stats_applied_events').where({ order_id: orderId, kind: 'confirmed' }).first())
-          return { applied: false, day };
-        await lockDays(trx, [day]);
-        if (!(await markApplied(trx, orderId, 'confirmed'))) return { applied: false, day };
-        // Two statements whatever the number of lines: the order's items are summed and copied in SQL.
+  /**
+   * Counts confirmed orders, each once, in one transaction whatever their number (the stats worker hands
+   * over the confirmations that arrived together). Orders not confirmed are not counted; orders already
+   * counted (a replayed event, or a rebuild) are reported with `applied: false`.
+   *
+   * The days are locked first, and only then are the markers read: the transaction's snapshot starts at that
+   * read, after the locks, and whoever else writes a marker for these orders (a duplicate event, a rebuild of
+   * the day) holds the same day lock first. So the read is exact, and the markers' primary key stays the
+   * final guard: a duplicate fails the whole batch, which the caller retries order by order.
+   */
+  async function countConfirmedMany(orderIds: number[]): Promise<Map<number, StatsOutcome>> {
+    const outcomes = new Map<number, StatsOutcome>(orderIds.map((id) => [id, { applied: false }]));
+    // confirmed_at and total never change once set, so they are read before the transaction.
+    const orders = (await db('orders')
+      .whereIn('id', [...new Set(orderIds)])
+      .whereNotNull('confirmed_at')
+      .select('id', 'total', 'confirmed_at')) as { id: number; total: number; confirmed_at: Date }[];
+    if (orders.length === 0) return outcomes;
+    const dayOf = new Map(orders.map((order) => [Number(order.id), dayOfInstant(order.confirmed_at)]));
+    for (const [id, day] of dayOf) outcomes.set(id, { applied: false, day });
+    const days = [...new Set(dayOf.values())].sort();
+
+    await withTransaction(db, async (trx) => {
+      await lockDays(trx, days);
+      const counted = new Set(
+        (
+          (await trx('stats_applied_events')
+            .where('kind', 'confirmed')
+            .whereIn('order_id', [...dayOf.keys()])
+            .select('order_id')) as { order_id: number }[]
+        ).map((row) => Number(row.order_id)),
+      );
+      const toCount = orders.filter((order) => !counted.has(Number(order.id)));
+      if (toCount.length === 0) return;
+      const ids = toCount.map((order) => Number(order.id));
+      await trx.raw(
+        `INSERT INTO stats_applied_events (order_id, kind) VALUES ${ids.map(() => "(?, 'confirmed')").join(', ')}`,
+        ids,
+      );
+      const items = (await trx('order_items')
+        .whereIn('order_id', ids)
+        .select('order_id', 'product_id', 'quantity', 'line_total')) as {
+        order_id: number;
+        product_id: number;
+        quantity: number;
+        line_total: number;
+      }[];
+
+      const daily = new Map<string, { orders: number; units: number; revenue: number }>();
+      for (const order of toCount) {
+        const row = daily.get(dayOf.get(Number(order.id))!) ?? { orders: 0, units: 0, revenue: 0 };
+        row.orders += 1;
+        row.revenue += Number(order.total);
+        daily.set(dayOf.get(Number(order.id))!, row);
+      }
+      const products = new Map<string, { day: string; productId: number; units: number; revenue: number }>();
+      for (const item of items) {
+        const day = dayOf.get(Number(item.order_id))!;
+        daily.get(day)!.units += Number(item.quantity);
+        const key = `${day}|${Number(item.product_id)}`;
+        const entry = products.get(key) ?? { day, productId: Number(item.product_id), units: 0, revenue: 0 };
+        entry.units += Number(item.quantity);
+        entry.revenue += Number(item.line_total);
+        products.set(key, entry);
+      }
+
+      for (const day of days) {
+        const row = daily.get(day);
+        if (!row) continue;
         await trx.raw(
           `UPDATE daily_sales_stats
-              SET orders = orders + 1,
-                  units = units + (SELECT COALESCE(SUM(quantity), 0) FROM order_items WHERE order_id = ?),
-                  revenue = revenue + ?, updated_at = CURRENT_TIMESTAMP(3)
+              SET orders = orders + ?, units = units + ?, revenue = revenue + ?, updated_at = CURRENT_TIMESTAMP(3)
             WHERE day = ?`,
-          [orderId, order.total, day],
+          [row.orders, row.units, row.revenue, day],
         );
+      }
+      // Rows in key order, so two batches touching the same products lock them in the same order.
+      const rows = [...products.values()].sort((a, b) =>
+        a.day === b.day ? a.productId - b.productId : a.day < b.day ? -1 : 1,
+      );
+      for (const batch of chunks(rows, BATCH)) {
         await trx.raw(
-          `INSERT INTO product_sales_stats (day, product_id, units, revenue)
-           SELECT ?, product_id, quantity, line_total FROM order_items WHERE order_id = ?
+          `INSERT INTO product_sales_stats (day, product_id, units, revenue) VALUES ${batch
+            .map(() => '(?, ?, ?, ?)')
+            .join(', ')}
            ON DUPLICATE KEY UPDATE units = units + VALUES(units), revenue = revenue + VALUES(revenue)`,
-          [day, orderId],
+          batch.flatMap((entry) => [entry.day, entry.productId, entry.units, entry.revenue]),
         );
-        return { applied: true, day };
-      });
+      }
+      for (const id of ids) outcomes.set(id, { applied: true, day: dayOf.get(id)! });
+    });
+    return outcomes;
+  }
+
+  return {
+    /** Counts one confirmed order once (a batch of one: see countConfirmedMany). */
+    async countConfirmed(orderId: number): Promise<StatsOutcome> {
+      const outcomes = await countConfirmedMany([orderId]);
+      return outcomes.get(orderId) ?? { applied: false };
     },
+
+    countConfirmedMany,
 
     /** A cancelled paid order counts as a refund on the day it was cancelled. */
     async countCancelled(orderId: number): Promise<StatsOutcome> {
