@@ -41,8 +41,10 @@ export interface NewOrder {
 }
 
 /**
- * The only code that writes orders and order_items. Used by the BFF (placement) and the workers
- * (transitions); every transition names the status it expects.
+ * Writes orders and order_items: placement (BFF) and transitions (workers); every transition names the
+ * status it expects. Two statements elsewhere change an order together with another table, in one
+ * statement, with the same rule: the stock reservation (stock.repository takeForOrder) and the confirmed
+ * charge (payments.repository succeedAndConfirm).
  */
 export function ordersRepository(db: Knex) {
   return {
@@ -85,27 +87,48 @@ export function ordersRepository(db: Knex) {
     },
 
     /**
-     * The order's status and items in one locking read (order row and item rows), items by product id:
-     * what a stock reservation needs before it decrements anything.
+     * The order's status, its items and their products in one locking read (order row, item rows and
+     * product rows), items by product id: all a stock reservation needs to decide, before it writes.
+     *
+     * Products must be locked in ascending id order, or two orders sharing products could deadlock. The
+     * LEFT JOINs fix the join order (order, then items, then products), and the index hints fix how each
+     * table is read: items through their (order_id, product_id) key, so in product id order, and each
+     * product by primary key as its item comes by, so the product locks follow that same order. Left to
+     * itself the optimizer may scan a small table instead: a scan of order_items meets the items in
+     * insertion order, a scan of products locks every product. The item key's name is the one the orders
+     * migration gave it.
      */
     async lockWithItems(
       orderId: number,
       trx: Knex.Transaction,
     ): Promise<{
       status: OrderRow['status'] | undefined;
-      items: Pick<OrderItemRow, 'product_id' | 'product_name' | 'quantity'>[];
+      items: (Pick<OrderItemRow, 'product_id' | 'product_name' | 'quantity'> & {
+        /** The product row's stock and status, as locked; null only if the product row is missing. */
+        product_stock: number | null;
+        product_status: 'active' | 'deleted' | null;
+      })[];
     }> {
-      const rows = (await trx('orders as o')
-        .leftJoin('order_items as i', 'i.order_id', 'o.id')
-        .where('o.id', orderId)
-        .orderBy('i.product_id')
-        .forUpdate()
-        .select('o.status', 'i.product_id', 'i.product_name', 'i.quantity')) as {
-        status: OrderRow['status'];
-        product_id: number | null;
-        product_name: string | null;
-        quantity: number | null;
-      }[];
+      const [rows] = (await trx.raw(
+        `SELECT o.status, i.product_id, i.product_name, i.quantity,
+                p.stock AS product_stock, p.status AS product_status
+           FROM orders o
+           LEFT JOIN order_items i FORCE INDEX (order_items_order_id_product_id_unique) ON i.order_id = o.id
+           LEFT JOIN products p FORCE INDEX (PRIMARY) ON p.id = i.product_id
+          WHERE o.id = ?
+          ORDER BY i.product_id
+            FOR UPDATE`,
+        [orderId],
+      )) as [
+        {
+          status: OrderRow['status'];
+          product_id: number | null;
+          product_name: string | null;
+          quantity: number | null;
+          product_stock: number | null;
+          product_status: 'active' | 'deleted' | null;
+        }[],
+      ];
       return {
         status: rows[0]?.status,
         items: rows
@@ -114,6 +137,8 @@ export function ordersRepository(db: Knex) {
             product_id: Number(row.product_id),
             product_name: row.product_name!,
             quantity: row.quantity!,
+            product_stock: row.product_stock,
+            product_status: row.product_status,
           })),
       };
     },

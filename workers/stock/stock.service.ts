@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { withTransaction } from '../../shared/db';
 import type { OrderStatus } from '../../shared/orders/order-status';
-import { ordersRepository } from '../../shared/orders/orders.repository';
+import { ordersRepository, type OrdersRepository } from '../../shared/orders/orders.repository';
 import { stockRepository } from './stock.repository';
 
 export type ReserveOutcome =
@@ -11,32 +11,49 @@ export type ReserveOutcome =
 
 export type ReleaseOutcome = { kind: 'released'; productIds: number[] } | { kind: 'nothing-to-release' };
 
+type LockedItem = Awaited<ReturnType<OrdersRepository['lockWithItems']>>['items'][number];
+
+/** A reservation that found too little stock: nothing was written, the order is rejected afterwards. */
+type Shortage = { kind: 'short'; shortages: string[]; productIds: number[] };
+
 /**
  * Reservation and release in one MySQL transaction each. The order row is locked first, so a reservation
- * and a cancellation of the same order never interleave; products are decremented in id order, so two
- * orders sharing products never deadlock.
+ * and a cancellation of the same order never interleave; products are locked in id order, so two orders
+ * sharing products never deadlock.
+ *
+ * A reservation is five statements whatever the number of items: BEGIN, one locking read of the order,
+ * its items and their products, which decides, one UPDATE taking every item and moving the order to
+ * STOCK_RESERVED, one ledger INSERT, COMMIT.
  */
 export function stockService(db: Knex) {
   const orders = ordersRepository(db);
   const stock = stockRepository();
 
+  /**
+   * Takes every item and moves the order PENDING → STOCK_RESERVED. The locked rows already showed enough
+   * stock, so a statement that changes fewer rows means something is wrong: throwing rolls it all back.
+   */
+  async function takeAll(orderId: number, items: LockedItem[], trx: Knex.Transaction): Promise<void> {
+    if (items.length === 0) {
+      // Placement never writes an order without items; should one exist, it has nothing to take.
+      await orders.transition(orderId, 'PENDING', 'STOCK_RESERVED', {}, trx);
+      return;
+    }
+    if (!(await stock.takeForOrder(orderId, items.length, trx))) {
+      throw new Error(`Reserving order ${orderId} did not take all of its ${items.length} items`);
+    }
+  }
+
   return {
     async reserve(orderId: number): Promise<ReserveOutcome> {
-      const shortages: string[] = [];
-      let productIds: number[] = [];
-      const outcome = await withTransaction(db, async (trx): Promise<ReserveOutcome> => {
+      const outcome = await withTransaction(db, async (trx): Promise<ReserveOutcome | Shortage> => {
         const { status, items } = await orders.lockWithItems(orderId, trx); // items by product id
         if (status !== 'PENDING') return { kind: 'skipped', status: status ?? 'missing' };
-        productIds = items.map((item) => item.product_id);
-        for (const item of items) {
-          if (!(await stock.take(item.product_id, item.quantity, trx))) {
-            shortages.push(`${item.product_name} (#${item.product_id}) x${item.quantity}`);
-          }
-        }
-        if (shortages.length > 0) {
-          // Throwing rolls back every decrement made above; the order is rejected in its own statement.
-          throw new ShortageSignal();
-        }
+        const productIds = items.map((item) => item.product_id);
+        const short = items.filter(isShort);
+        // Decided before any write: ending the transaction here leaves stock, ledger and order as they were.
+        if (short.length > 0) return { kind: 'short', shortages: short.map(describeItem), productIds };
+        await takeAll(orderId, items, trx);
         await stock.recordMoves(
           items.map((item) => ({
             orderId,
@@ -46,17 +63,14 @@ export function stockService(db: Knex) {
           })),
           trx,
         );
-        await orders.transition(orderId, 'PENDING', 'STOCK_RESERVED', {}, trx);
-        return { kind: 'reserved', productIds: items.map((item) => item.product_id) };
-      }).catch((error: unknown) => {
-        if (error instanceof ShortageSignal) return undefined;
-        throw error;
+        return { kind: 'reserved', productIds };
       });
-      if (outcome) return outcome;
+      if (outcome.kind !== 'short') return outcome;
 
-      const reason = `Not enough stock: ${shortages.join(', ')}`;
+      // The order is rejected in its own statement, after the transaction ended.
+      const reason = `Not enough stock: ${outcome.shortages.join(', ')}`;
       await orders.transition(orderId, 'PENDING', 'REJECTED', { failureReason: reason });
-      return { kind: 'rejected', reason, productIds };
+      return { kind: 'rejected', reason, productIds: outcome.productIds };
     },
 
     /**
@@ -93,4 +107,12 @@ export function stockService(db: Knex) {
   };
 }
 
-class ShortageSignal extends Error {}
+/** The product cannot serve the item: it is gone, no longer active, or has fewer units than asked for. */
+function isShort(item: LockedItem): boolean {
+  return item.product_status !== 'active' || (item.product_stock ?? 0) < item.quantity;
+}
+
+/** How a rejection names an item it could not serve. */
+function describeItem(item: LockedItem): string {
+  return `${item.product_name} (#${item.product_id}) x${item.quantity}`;
+}
