@@ -42,7 +42,9 @@ export class TossPaymentsGateway implements PaymentGateway {
           ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        // undici's own timers (no AbortSignal per call): the answer's headers, then each gap in its body.
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
       });
     } catch (error) {
       throw new PaymentGatewayUnavailableError(`payment gateway unreachable: ${(error as Error).message}`);
