@@ -3,7 +3,7 @@
  * rebuilds racing with events, the Seoul day boundary, and drift correction.
  */
 import { statsService, type RebuildOutcome, type StatsOutcome } from '../../workers/stats/stats.service';
-import { microBatcher } from '../../workers/micro-batch';
+import { microBatcher } from '../../shared/micro-batch';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { insertProducts } from '../support/products';
 import { insertOrder, insertUser, readAggregates, recomputeWithSql } from './order-fixtures';

@@ -3,7 +3,7 @@ import type { JobHandlers } from '../../queues/define-queue';
 import type { StatsJobs } from '../../queues/stats.queue';
 import { daysBetween } from '../../shared/shop-time';
 import type { WorkerContext } from '../context';
-import { microBatcher } from '../micro-batch';
+import { microBatcher } from '../../shared/micro-batch';
 import { MAX_REBUILD_DAYS, statsService } from './stats.service';
 
 /** The most confirmations counted in one transaction. */
