@@ -836,8 +836,10 @@ function ordersSection(result: OrdersResult): Section {
   }
   const markdown = [
     `bench/orders.ts against the stack (fake payment gateway at zero latency): ${fmt(spread.orders)} orders over 500 ` +
-      `products fired at ${spread.connections} connections, then followed to their final state in the database; then ` +
-      `the hot-product case. Worker concurrency ${result.workerConcurrency}. Measured ${when(result.date)}.`,
+      `products fired at ${spread.connections} connections (after an unmeasured warm-up of 500 orders), then followed ` +
+      `to their final state in the database; then the hot-product case. Worker concurrency ` +
+      `${result.workerConcurrency}. Measured ${when(result.date)}. Where the time goes, and what each change ` +
+      `gained: [orders.md](orders.md#throughput).`,
     '',
     table(
       ['spread', 'value'],
