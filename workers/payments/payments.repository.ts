@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { OrderStatus } from '../../shared/orders/order-status';
 
 export interface PaymentRow {
   id: number;
@@ -10,6 +11,12 @@ export interface PaymentRow {
   amount: number;
   attempts: number;
   last_error: string | null;
+}
+
+/** What starting a charge found: the order (undefined when missing) and its charge row, if it has one. */
+export interface ChargeStart {
+  order: { id: number; status: OrderStatus; total: number; from_cart: number | boolean } | undefined;
+  payment: PaymentRow | undefined;
 }
 
 /** The only code that writes payments: one row per (order, kind), whatever the number of attempts. */
@@ -29,6 +36,33 @@ export function paymentsRepository(db: Knex) {
         [orderId, kind, amount, gatewayKey],
       );
       return db('payments').where({ order_id: orderId, kind }).first();
+    },
+
+    /**
+     * Starts a charge attempt in two statements: the (order, 'charge') row is created, or another attempt
+     * counted on it, only while the order is STOCK_RESERVED (one conditional INSERT … SELECT); then the
+     * order and the row are read together. An order in any other state gets no payment row.
+     */
+    async beginCharge(orderId: number, gatewayKey: string): Promise<ChargeStart> {
+      await db.raw(
+        `INSERT INTO payments (order_id, kind, amount, gateway_key, status, attempts)
+         SELECT o.id, 'charge', o.total, ?, 'pending', 1 FROM orders o WHERE o.id = ? AND o.status = 'STOCK_RESERVED'
+         ON DUPLICATE KEY UPDATE attempts = IF(payments.status IN ('pending', 'unknown'), payments.attempts + 1, payments.attempts)`,
+        [gatewayKey, orderId],
+      );
+      const [rows] = (await db.raw(
+        `SELECT o.id AS o_id, o.status AS o_status, o.total AS o_total, o.from_cart AS o_from_cart, p.*
+           FROM orders o LEFT JOIN payments p ON p.order_id = o.id AND p.kind = 'charge'
+          WHERE o.id = ?`,
+        [orderId],
+      )) as [(PaymentRow & { o_id: number; o_status: OrderStatus; o_total: number; o_from_cart: number })[]];
+      const row = rows[0];
+      if (!row) return { order: undefined, payment: undefined };
+      const { o_id, o_status, o_total, o_from_cart, ...payment } = row;
+      return {
+        order: { id: Number(o_id), status: o_status, total: Number(o_total), from_cart: o_from_cart },
+        payment: payment.id === null ? undefined : payment,
+      };
     },
 
     async markSucceeded(id: number, gatewayPaymentKey: string, trx?: Knex.Transaction): Promise<void> {

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { withTransaction } from '../../shared/db';
-import { ordersRepository, type OrderRow } from '../../shared/orders/orders.repository';
+import { ordersRepository } from '../../shared/orders/orders.repository';
 import type { PaymentGateway } from './payment-gateway';
-import { paymentsRepository, type PaymentRow } from './payments.repository';
+import { paymentsRepository, type ChargeStart, type PaymentRow } from './payments.repository';
 
 /** The gateway's order id and idempotency keys are derived from our order id, so every retry reuses them. */
 export const gatewayOrderId = (orderId: number): string => `order-${orderId}`;
@@ -30,7 +30,7 @@ export function paymentsService(db: Knex, gateway: PaymentGateway) {
 
   async function confirmOrder(
     payment: PaymentRow,
-    order: OrderRow,
+    order: NonNullable<ChargeStart['order']>,
     paymentKey: string,
   ): Promise<ChargeOutcome> {
     const orderId = Number(order.id);
@@ -54,10 +54,11 @@ export function paymentsService(db: Knex, gateway: PaymentGateway) {
 
   return {
     async charge(orderId: number): Promise<ChargeOutcome> {
-      const order = await orders.findById(orderId);
+      const { order, payment } = await payments.beginCharge(orderId, chargeKey(orderId));
       if (!order || order.status !== 'STOCK_RESERVED')
         return { kind: 'skipped', status: order?.status ?? 'missing' };
-      const payment = await payments.beginAttempt(orderId, 'charge', order.total, chargeKey(orderId));
+      // The order became STOCK_RESERVED between the two statements: the retry starts the attempt.
+      if (!payment) throw new Error(`order ${orderId}: charge attempt not started yet`);
       if (payment.status === 'succeeded')
         return confirmOrder(payment, order, payment.gateway_payment_key ?? '');
       if (payment.status === 'failed')
