@@ -5,6 +5,7 @@ import { createDatabase } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { bullPrefix, closeRedis, createRedis } from '../shared/redis';
 import { withTimeout } from '../shared/shutdown';
+import { TossPaymentsGateway } from './payments/toss-payments-gateway';
 import type { WorkerContext, WorkerProducers } from './context';
 import { createWorkerMetrics, startMetricsServer, workerMetricsPort, type MetricsServer } from './metrics';
 import { startDomainWorker } from './run-domain';
@@ -36,7 +37,12 @@ export async function startWorkers(
     payments: paymentsQueue.createProducer(connection, prefix),
     stats: statsQueue.createProducer(connection, prefix),
   };
-  const ctx: WorkerContext = { config, logger, db, connection, redis, producers };
+  const paymentGateway = new TossPaymentsGateway({
+    baseUrl: config.PAYMENT_GATEWAY_URL,
+    secretKey: config.PAYMENT_GATEWAY_SECRET_KEY,
+    timeoutMs: config.PAYMENT_GATEWAY_TIMEOUT_MS,
+  });
+  const ctx: WorkerContext = { config, logger, db, connection, redis, producers, paymentGateway };
   // Read-only handles on this process's queues, for the job-count gauges.
   const gaugedQueues = plan.map(
     ({ domain }) => new Queue(queueDefinitions[domain].name, { connection, prefix }),
@@ -58,7 +64,7 @@ export async function startWorkers(
     }
   } catch (error) {
     await Promise.all([...gaugedQueues, ...Object.values(producers)].map((queue) => queue.close()));
-    await Promise.all([closeRedis(connection), closeRedis(redis)]);
+    await Promise.all([closeRedis(connection), closeRedis(redis), paymentGateway.close()]);
     await db.destroy();
     throw new Error(
       `worker metrics cannot listen on ${config.WORKER_METRICS_HOST}:${metricsPort} (set WORKER_METRICS_PORT, or off)`,
@@ -90,7 +96,7 @@ export async function startWorkers(
       );
       await metricsServer?.close();
       await Promise.all([...gaugedQueues, ...Object.values(producers)].map((queue) => queue.close()));
-      await Promise.all([closeRedis(connection), closeRedis(redis)]);
+      await Promise.all([closeRedis(connection), closeRedis(redis), paymentGateway.close()]);
       await db.destroy();
     },
   };

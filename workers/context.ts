@@ -7,6 +7,7 @@ import type { StockJobs } from '../queues/stock.queue';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { Redis } from '../shared/redis';
+import type { PaymentGateway } from './payments/payment-gateway';
 
 /** Queues a worker hands the next step of an order to. */
 export interface WorkerProducers {
@@ -26,4 +27,6 @@ export interface WorkerContext {
   /** Plain commands: caches, pub/sub publishing. */
   redis: Redis;
   producers: WorkerProducers;
+  /** The payment provider's client (one keep-alive pool per process), closed on shutdown. */
+  paymentGateway: PaymentGateway;
 }

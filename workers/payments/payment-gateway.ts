@@ -15,6 +15,8 @@ export interface PaymentGateway {
   lookup(orderId: string): Promise<ProviderPayment | null>;
   /** Refunds the whole payment once per idempotency key. */
   refund(request: { paymentKey: string; reason: string; idempotencyKey: string }): Promise<RefundResult>;
+  /** Closes the client's connections (worker shutdown). */
+  close(): Promise<void>;
 }
 
 export interface ProviderPayment {

@@ -2,20 +2,10 @@ import type { JobHandlers } from '../../queues/define-queue';
 import type { PaymentJobs } from '../../queues/payments.queue';
 import type { WorkerContext } from '../context';
 import { orderSteps } from '../orders/order-steps';
-import type { PaymentGateway } from './payment-gateway';
 import { paymentsService } from './payments.service';
-import { TossPaymentsGateway } from './toss-payments-gateway';
 
-export function paymentHandlers(ctx: WorkerContext, gateway?: PaymentGateway): JobHandlers<PaymentJobs> {
-  const payments = paymentsService(
-    ctx.db,
-    gateway ??
-      new TossPaymentsGateway({
-        baseUrl: ctx.config.PAYMENT_GATEWAY_URL,
-        secretKey: ctx.config.PAYMENT_GATEWAY_SECRET_KEY,
-        timeoutMs: ctx.config.PAYMENT_GATEWAY_TIMEOUT_MS,
-      }),
-  );
+export function paymentHandlers(ctx: WorkerContext): JobHandlers<PaymentJobs> {
+  const payments = paymentsService(ctx.db, ctx.paymentGateway);
   const steps = orderSteps(ctx);
 
   return {

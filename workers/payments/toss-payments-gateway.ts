@@ -67,6 +67,11 @@ export class TossPaymentsGateway implements PaymentGateway {
     return { status, json };
   }
 
+  /** Drops the pool's connections. Called once the jobs are done or forced: nothing is waited for. */
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
   async confirm(request: {
     orderId: string;
     paymentKey: string;
