@@ -154,12 +154,22 @@ export function ordersService(
   return {
     async place(userId: number, idempotencyKey: string, input: PlaceOrderInput): Promise<PlaceResult> {
       const hash = requestHash(input);
-      const existing = await orders.findByIdempotencyKey(userId, idempotencyKey);
-      if (existing) return sameRequest(existing, hash);
+      // A replay is found when it cannot be placed anew: the key's unique index refuses the insert, or its
+      // cart has been emptied or its products withdrawn since. So a new order pays no lookup.
+      const replayOr = async (error: unknown): Promise<PlaceResult> => {
+        const existing = await orders.findByIdempotencyKey(userId, idempotencyKey);
+        if (!existing) throw error;
+        return sameRequest(existing, hash);
+      };
 
       const lines = input.fromCart ? (await deps.cartLines(userId)).slice(0, 50) : (input.items ?? []);
-      if (lines.length === 0) throw new CartEmptyError('The cart is empty');
-      const items = await priceLines(lines);
+      if (lines.length === 0) return replayOr(new CartEmptyError('The cart is empty'));
+      let items: Awaited<ReturnType<typeof priceLines>>;
+      try {
+        items = await priceLines(lines);
+      } catch (error) {
+        return replayOr(error);
+      }
 
       let orderId: number;
       try {
@@ -179,11 +189,9 @@ export function ordersService(
           ),
         );
       } catch (error) {
-        // The same key raced in from another request: that one won, answer with its order.
+        // The key was used before (a replay, or the same key racing in from another request).
         if (!isDuplicateKeyError(error)) throw error;
-        const winner = await orders.findByIdempotencyKey(userId, idempotencyKey);
-        if (!winner) throw error;
-        return sameRequest(winner, hash);
+        return replayOr(error);
       }
 
       // The order is committed: a failed or timed-out enqueue leaves it PENDING for the sweeper, never lost.

@@ -254,6 +254,44 @@ describe('orders through the gateway, the workers and the payment gateway', () =
     expect(otherUser.body.orderId).not.toBe([...ids][0]);
   });
 
+  it('when a key is replayed after its order emptied the cart or its product was withdrawn, then the same order comes back', async () => {
+    const shopper = await createUserWithToken(stack);
+    const [inCart, withdrawn] = await insertProducts(stack.database.db, [
+      { price: 3_000, stock: 10 },
+      { price: 4_000, stock: 10 },
+    ]);
+    await call(stack.url, 'POST', '/api/cart/items', {
+      token: shopper.token,
+      body: { productId: inCart, quantity: 1 },
+    });
+    const fromCart = { fromCart: true, shippingAddress: address, paymentMethod: 'card' };
+    const cartKey = nextKey();
+    const first = await place(fromCart, { token: shopper.token, key: cartKey, prefer: 'wait=10' });
+    expect(first.body.status).toBe('CONFIRMED');
+    await eventually(async () => {
+      const read = await call(stack.url, 'GET', '/api/cart', { token: shopper.token });
+      return read.body.lines.length === 0 ? true : undefined;
+    });
+    const cartReplay = await place(fromCart, { token: shopper.token, key: cartKey });
+    expect(cartReplay.status).toBe(202);
+    expect(cartReplay.body.orderId).toBe(first.body.orderId);
+
+    const items = {
+      items: [{ productId: withdrawn, quantity: 1 }],
+      shippingAddress: address,
+      paymentMethod: 'card',
+    };
+    const itemsKey = nextKey();
+    const placed = await place(items, { token: shopper.token, key: itemsKey });
+    expect(placed.status).toBe(202);
+    await stack.database.db('products').where({ id: withdrawn }).update({ status: 'deleted' });
+    const itemsReplay = await place(items, { token: shopper.token, key: itemsKey });
+    expect(itemsReplay.status).toBe(202);
+    expect(itemsReplay.body.orderId).toBe(placed.body.orderId);
+    // A new key for the withdrawn product is refused.
+    expect((await place(items, { token: shopper.token })).status).toBe(422);
+  });
+
   it('when another user asks for an order, then 404, and lists only show one’s own orders', async () => {
     const [productId] = await insertProducts(stack.database.db, [{ price: 1_000, stock: 10 }]);
     const placed = await place({
