@@ -12,14 +12,19 @@ export function paymentHandlers(ctx: WorkerContext): JobHandlers<PaymentJobs> {
     charge: async (job) => {
       const { orderId } = job.data;
       const outcome = await payments.charge(orderId);
+      // The hand-offs after a charge are independent of each other: sent together, waited for once.
       if (outcome.kind === 'confirmed') {
-        await steps.announce(orderId, 'CONFIRMED');
-        await steps.countConfirmed(orderId);
-        if (outcome.fromCart) await steps.clearCart(orderId);
+        await Promise.all([
+          steps.announce(orderId, 'CONFIRMED'),
+          steps.countConfirmed(orderId),
+          outcome.fromCart ? steps.clearCart(orderId) : undefined,
+        ]);
       }
       if (outcome.kind === 'declined') {
-        await steps.announce(orderId, 'PAYMENT_FAILED', outcome.reason);
-        await steps.releaseStock(orderId);
+        await Promise.all([
+          steps.announce(orderId, 'PAYMENT_FAILED', outcome.reason),
+          steps.releaseStock(orderId),
+        ]);
       }
       return outcome;
     },
