@@ -1,5 +1,7 @@
 import { startPaymentGateway } from '../../fakes/payment-gateway';
 import type { StartedFake } from '../../fakes/fake-server';
+import { paymentsService } from '../../workers/payments/payments.service';
+import { TossPaymentsGateway } from '../../workers/payments/toss-payments-gateway';
 import { insertProducts, stockPicture } from '../support/products';
 import { call, createUserWithToken, eventually, startStack, type TestStack } from '../support/stack';
 
@@ -290,6 +292,31 @@ describe('orders through the gateway, the workers and the payment gateway', () =
     expect(itemsReplay.body.orderId).toBe(placed.body.orderId);
     // A new key for the withdrawn product is refused.
     expect((await place(items, { token: shopper.token })).status).toBe(422);
+  });
+
+  it('when the charge runs again after its order was confirmed, then it reports the confirmation again (its hand-offs are re-sent) and charges nothing more', async () => {
+    const [productId] = await insertProducts(stack.database.db, [{ price: 2_000, stock: 5 }]);
+    const placed = await place(
+      { items: [{ productId, quantity: 1 }], shippingAddress: address, paymentMethod: 'card' },
+      { prefer: 'wait=10' },
+    );
+    expect(placed.body.status).toBe('CONFIRMED');
+    const orderId = placed.body.orderId as number;
+
+    // As a retried charge job would, after its first attempt confirmed the order but failed to hand off.
+    const gateway = new TossPaymentsGateway({ baseUrl: pg.url, secretKey: 'never-used', timeoutMs: 1000 });
+    try {
+      expect(await paymentsService(stack.database.db, gateway).charge(orderId)).toEqual({
+        kind: 'confirmed',
+        fromCart: false,
+      });
+    } finally {
+      await gateway.close();
+    }
+    expect((await chargesFor(orderId)).charges).toHaveLength(1);
+    expect(await stack.database.db('payments').where({ order_id: orderId }).select('kind', 'status')).toEqual(
+      [{ kind: 'charge', status: 'succeeded' }],
+    );
   });
 
   it('when another user asks for an order, then 404, and lists only show one’s own orders', async () => {

@@ -55,6 +55,10 @@ export function paymentsService(db: Knex, gateway: PaymentGateway) {
   return {
     async charge(orderId: number): Promise<ChargeOutcome> {
       const { order, payment } = await payments.beginCharge(orderId, chargeKey(orderId));
+      // Confirmed by an earlier attempt that may have failed before its hand-offs (state event, statistics,
+      // cart) were all sent: report it again so the retry sends them; each is idempotent. No new charge.
+      if (order?.status === 'CONFIRMED' && payment?.status === 'succeeded')
+        return { kind: 'confirmed', fromCart: Boolean(order.from_cart) };
       if (!order || order.status !== 'STOCK_RESERVED')
         return { kind: 'skipped', status: order?.status ?? 'missing' };
       // The order became STOCK_RESERVED between the two statements: the retry starts the attempt.
