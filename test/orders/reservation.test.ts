@@ -1,5 +1,5 @@
 /**
- * The stock reservation against a real MariaDB: many orders of several items, written in shuffled item
+ * The stock reservation (and its release) against a real MariaDB: many orders of several items, written in shuffled item
  * order, reserving at once over a few shared products. Locks are taken in product id order whatever order the
  * items were written in, so no reservation deadlocks; every reservation takes all of its items or none.
  */
@@ -124,6 +124,27 @@ describe('stock reservation (stock worker service)', () => {
       held: 1,
       ledgerTotal: -1,
     });
+  });
+
+  it('when a release runs again after the order was cancelled, then nothing is given back twice and the order still reads as cancelled', async () => {
+    const orderId = await pendingOrder([{ productId: productIds[4]!, quantity: 3 }]);
+    const stock = stockService(database.db);
+    await stock.reserve(orderId);
+    await database.db('orders').where({ id: orderId }).update({ status: 'CANCEL_REQUESTED' });
+
+    expect(await stock.release(orderId)).toEqual({
+      kind: 'released',
+      productIds: [productIds[4]],
+      cancelled: true,
+    });
+    // A retry (its hand-offs may have been lost): cancelled again, so they are re-sent; no stock moves.
+    expect(await stock.release(orderId)).toEqual({ kind: 'nothing-to-release', cancelled: true });
+    expect(await stockPicture(database.db, productIds[4]!)).toEqual({
+      stock: INITIAL_STOCK,
+      held: 0,
+      ledgerTotal: 0,
+    });
+    expect((await database.db('orders').where({ id: orderId }).first('status')).status).toBe('CANCELLED');
   });
 
   it('when one item asks for more than there is, then the order is rejected naming it and no stock moves', async () => {

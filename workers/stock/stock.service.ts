@@ -75,7 +75,8 @@ export function stockService(db: Knex) {
 
     /**
      * Returns what the order reserved, once: a release row per reserved product, which the unique key
-     * keeps from being written twice. Moves a CANCEL_REQUESTED order to CANCELLED in the same transaction.
+     * keeps from being written twice. Moves a CANCEL_REQUESTED order to CANCELLED in the same transaction;
+     * `cancelled` says the order is CANCELLED now (by this call or an earlier one).
      */
     async release(orderId: number): Promise<ReleaseOutcome & { cancelled: boolean }> {
       return withTransaction(db, async (trx) => {
@@ -98,7 +99,11 @@ export function stockService(db: Knex) {
           })),
           trx,
         );
-        const cancelled = await orders.transition(orderId, 'CANCEL_REQUESTED', 'CANCELLED', {}, trx);
+        // Also true on a retry after the order was cancelled: its hand-offs (state event, statistics) may
+        // not all have been sent, and each is idempotent.
+        const cancelled =
+          (await orders.transition(orderId, 'CANCEL_REQUESTED', 'CANCELLED', {}, trx)) ||
+          order.status === 'CANCELLED';
         return toRelease.length > 0
           ? { kind: 'released', productIds: toRelease.map((move) => move.product_id), cancelled }
           : { kind: 'nothing-to-release', cancelled };
