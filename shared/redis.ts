@@ -15,7 +15,13 @@ export function createRedis(
   extra: RedisOptions = {},
   onError: (error: Error) => void = () => undefined,
 ): Redis {
-  const common: RedisOptions = { lazyConnect: false, connectionName: `voltmall-${role}` };
+  const common: RedisOptions = {
+    lazyConnect: false,
+    connectionName: `voltmall-${role}`,
+    // How long disconnect() waits for the socket to close before destroying it (ioredis: 2 s, on a timer that
+    // keeps the process alive). Closing a connection that never came up should not hold shutdown.
+    disconnectTimeout: 100,
+  };
   const byRole: Record<RedisRole, RedisOptions> = {
     worker: { maxRetriesPerRequest: null, enableReadyCheck: false },
     producer: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 },
