@@ -3,21 +3,11 @@
  * order, reserving at once over a few shared products. Locks are taken in product id order whatever order the
  * items were written in, so no reservation deadlocks; every reservation takes all of its items or none.
  */
+import { createRandom } from '../../fakes/fake-server';
 import { stockService, type ReserveOutcome } from '../../workers/stock/stock.service';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { insertProducts, stockPicture } from '../support/products';
 import { insertOrder, insertUser } from '../stats/order-fixtures';
-
-/** A small deterministic PRNG (mulberry32), so a failing mix can be replayed from its seed. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `work` over `items` with at most `concurrency` at a time, as a worker with that concurrency would. */
 async function inParallel<T, R>(
@@ -66,7 +56,7 @@ describe('stock reservation (stock worker service)', () => {
     });
 
   it('when 150 orders of 2 to 5 items in shuffled order reserve at once over 6 products, then none fails and stock, holds and ledger agree', async () => {
-    const random = prng(20261125);
+    const random = createRandom(20261125);
     const orderIds: number[] = [];
     for (let index = 0; index < 150; index += 1) {
       const chosen = [...productIds].sort(() => random() - 0.5).slice(0, 2 + Math.floor(random() * 4));

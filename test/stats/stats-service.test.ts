@@ -2,6 +2,7 @@
  * The stats worker's service against a real MariaDB: incremental counting with replays and concurrency,
  * rebuilds racing with events, the Seoul day boundary, and drift correction.
  */
+import { createRandom } from '../../fakes/fake-server';
 import { statsService, type RebuildOutcome, type StatsOutcome } from '../../workers/stats/stats.service';
 import { microBatcher } from '../../shared/micro-batch';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -10,17 +11,6 @@ import { insertOrder, insertUser, readAggregates, recomputeWithSql } from './ord
 
 const ZONE = 'Asia/Seoul';
 const HOUR = 3600_000;
-
-/** A small deterministic PRNG (mulberry32), so a failing mix can be replayed from its seed. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `work` as BullMQ runs a job: a failed attempt (a lock wait or deadlock victim) is tried again. */
 async function asJob<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
@@ -125,7 +115,7 @@ describe('sales statistics (stats worker service)', () => {
     ]);
 
   it('when confirmations are counted in batches as the stats worker does (replays of one order in one batch included), then the tables equal a SQL recomputation', async () => {
-    const random = prng(20261126);
+    const random = createRandom(20261126);
     const orders = await randomOrders(random, 60);
     const stats = statsService(database.db, ZONE);
     const batchSizes: number[] = [];
@@ -148,7 +138,7 @@ describe('sales statistics (stats worker service)', () => {
   });
 
   it('when confirms, cancels and replays arrive shuffled and concurrently, then the tables equal a SQL recomputation', async () => {
-    const random = prng(20261125);
+    const random = createRandom(20261125);
     const orders = await randomOrders(random, 60);
     await applyEvents(eventsOf(orders), random);
 
@@ -162,7 +152,7 @@ describe('sales statistics (stats worker service)', () => {
   });
 
   it('when a rebuild runs while the same days are being counted, then nothing is lost or counted twice', async () => {
-    const random = prng(7);
+    const random = createRandom(7);
     const orders = await randomOrders(random, 50);
     const stats = statsService(database.db, ZONE);
     // Half the events before, then the rest racing with two rebuilds of the whole range.
@@ -279,7 +269,7 @@ describe('sales statistics (stats worker service)', () => {
   });
 
   it('when rows are corrupted, then a rebuild restores them and later replays still count nothing twice', async () => {
-    const random = prng(42);
+    const random = createRandom(42);
     const orders = await randomOrders(random, 30);
     await applyEvents(eventsOf(orders), random);
     const correct = await recomputeWithSql(database.db);
