@@ -13,10 +13,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startGateway, type RunningGateway } from '../nginx/render';
+import { freePort } from './lib/processes';
 import { loadConfigOrExit } from '../shared/config';
 import { createDatabase } from '../shared/db';
 
@@ -51,14 +51,6 @@ const DEMO_USER = { email: 'demo@voltmall.dev', password: 'Demo123!' };
 const config = loadConfigOrExit();
 /** Set once the cart's gateway is up. */
 let gatewayUrl = '';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function request(method: string, pathname: string, token?: string, body?: unknown) {
   const response = await fetch(`${gatewayUrl}${pathname}`, {

@@ -24,13 +24,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startGateway, writeGatewayConfig, type GatewayOptions, type RunningGateway } from '../nginx/render';
 import { loadConfigOrExit } from '../shared/config';
 import { formatTable, machineInfo, runLoad, type LoadCase, type LoadResult } from './lib/autocannon-load';
 import { formatJson } from './lib/report';
+import { freePort } from './lib/processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -47,14 +48,6 @@ function bffUpstreams(): string[] {
     .map((entry) => entry.trim())
     .filter(Boolean);
   return list.length > 0 ? list : [`${config.BFF_HOST}:${config.BFF_PORT}`];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function delay(ms: number): Promise<void> {

@@ -19,13 +19,19 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startPaymentGateway } from '../fakes/payment-gateway';
 import { createDatabase } from '../shared/db';
 import { deleteKeysWithPrefix } from '../shared/redis';
-import { poll, startNode as startNodeProcess, stopProcess, waitForExit, type Started } from './lib/processes';
+import {
+  freePort,
+  poll,
+  startNode as startNodeProcess,
+  stopProcess,
+  waitForExit,
+  type Started,
+} from './lib/processes';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = process.env.BENCH_RESULTS_DIR ?? path.join(__dirname, 'results');
@@ -45,17 +51,6 @@ const started: Started[] = [];
 
 function log(message: string): void {
   console.log(`[worker-scaling] ${message}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** `node --import tsx <entry>` from the repository root, with only the environment given here. */

@@ -1,9 +1,10 @@
 /**
  * Child processes for the benchmarks (bench/lib/stack.ts, bench/worker-scaling.ts): `node --import tsx
  * <entry>` from the repository root with the last of its output kept for error messages, bounded waits,
- * and a stop that escalates from SIGTERM to SIGKILL.
+ * and a stop that escalates from SIGTERM to SIGKILL; and free ports for what they start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -94,4 +95,16 @@ export async function poll(
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; nothing listens on it now). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -10,12 +10,12 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../shared/db';
 import { deleteKeysWithPrefix } from '../../shared/redis';
 import {
+  freePort,
   poll,
   startNode as startNodeProcess,
   stopProcess,
@@ -57,17 +57,6 @@ export function mysqlServerOf(databaseUrl: string | undefined): string {
   url.pathname = '';
   url.search = '';
   return url.toString().replace(/\/$/, '');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function dropDatabase(mysqlServer: string, database: string): Promise<void> {
