@@ -11,36 +11,15 @@
  * Run: npx tsx bench/cart.ts   (BENCH_SECONDS, BENCH_CONNECTIONS override 20 and 50)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startGateway, type RunningGateway } from '../nginx/render';
+import { runLoad } from './lib/autocannon-load';
+import { benchGatewayOptions } from './lib/bench-gateway';
 import { freePort } from './lib/processes';
 import { loadConfigOrExit } from '../shared/config';
 import { createDatabase } from '../shared/db';
-
-interface Histogram {
-  average: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-interface AutocannonResult {
-  requests: Histogram & { total: number };
-  latency: Histogram;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  duration: number;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  headers: Record<string, string>;
-}) => Promise<AutocannonResult>;
-const autocannon = require('autocannon') as Autocannon;
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -116,21 +95,7 @@ async function startFloorServer(body: string): Promise<{ child: ChildProcess; po
 
 /** nginx as `npx tsx nginx/run.ts` configures it (template, Lua, keys, secret, workers), in its own prefix. */
 async function startBenchGateway(upstreamPort: number, prefixDir: string): Promise<RunningGateway> {
-  return startGateway({
-    listenHost: '127.0.0.1',
-    listenPort: await freePort(),
-    upstreams: [`127.0.0.1:${upstreamPort}`],
-    prefixDir,
-    publicKeys: [
-      {
-        kid: config.JWT_KID,
-        pem: createPublicKey(config.JWT_PRIVATE_KEY).export({ type: 'spki', format: 'pem' }).toString(),
-      },
-    ],
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    gatewaySecret: config.GATEWAY_SECRET,
-  });
+  return startGateway(await benchGatewayOptions(config, [`127.0.0.1:${upstreamPort}`], prefixDir));
 }
 
 interface Figures {
@@ -145,19 +110,19 @@ interface Figures {
 }
 
 async function load(url: string, token: string, seconds: number): Promise<Figures> {
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const { origin, pathname } = new URL(url);
+  const result = await runLoad(
+    origin,
+    { name: pathname, nextPath: () => pathname, headers: { authorization: `Bearer ${token}` } },
+    { connections: CONNECTIONS, seconds },
+  );
   return {
-    requestsPerSecond: Math.round(result.requests.average),
-    meanMs: result.latency.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
-    requests: result.requests.total,
+    requestsPerSecond: result.requestsPerSecond,
+    meanMs: result.latencyMs.average,
+    p50Ms: result.latencyMs.p50,
+    p99Ms: result.latencyMs.p99,
+    maxMs: result.latencyMs.max,
+    requests: result.requests,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };

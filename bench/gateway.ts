@@ -21,7 +21,6 @@
  * Run: npx tsx bench/gateway.ts
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -31,7 +30,7 @@ import { startGateway, writeGatewayConfig, type GatewayOptions, type RunningGate
 import { loadConfigOrExit } from '../shared/config';
 import { formatTable, machineInfo, runLoad, type LoadCase, type LoadResult } from './lib/autocannon-load';
 import { formatJson } from './lib/report';
-import { freePort } from './lib/processes';
+import { benchGatewayOptions } from './lib/bench-gateway';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -69,22 +68,8 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /** The options nginx/run.ts would use, in a prefix of our own and on a free port. */
-async function gatewayOptions(prefixDir: string): Promise<GatewayOptions> {
-  return {
-    listenHost: '127.0.0.1',
-    listenPort: await freePort(),
-    upstreams: bffUpstreams(),
-    prefixDir,
-    publicKeys: [
-      {
-        kid: config.JWT_KID,
-        pem: createPublicKey(config.JWT_PRIVATE_KEY).export({ type: 'spki', format: 'pem' }).toString(),
-      },
-    ],
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    gatewaySecret: config.GATEWAY_SECRET,
-  };
+function gatewayOptions(prefixDir: string): Promise<GatewayOptions> {
+  return benchGatewayOptions(config, bffUpstreams(), prefixDir);
 }
 
 interface Identity {
