@@ -50,6 +50,59 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let index = 0; index < items.length; index += size) yield items.slice(index, index + size);
 }
 
+/** One product's sales on one day. */
+interface ProductDay {
+  day: string;
+  productId: number;
+  units: number;
+  revenue: number;
+}
+
+/** Sums sales into per-(day, product) rows. */
+class ProductDays {
+  private readonly rows = new Map<string, ProductDay>();
+
+  add(day: string, productId: number, units: number, revenue: number): void {
+    const key = `${day}|${productId}`;
+    const row = this.rows.get(key) ?? { day, productId, units: 0, revenue: 0 };
+    row.units += units;
+    row.revenue += revenue;
+    this.rows.set(key, row);
+  }
+
+  get(day: string, productId: number): ProductDay | undefined {
+    return this.rows.get(`${day}|${productId}`);
+  }
+
+  delete(day: string, productId: number): void {
+    this.rows.delete(`${day}|${productId}`);
+  }
+
+  /** In key order, so two writers touching the same rows lock them in the same order. */
+  sorted(): ProductDay[] {
+    return [...this.rows.values()].sort((a, b) =>
+      a.day === b.day ? a.productId - b.productId : a.day < b.day ? -1 : 1,
+    );
+  }
+}
+
+/** Writes product-day rows: `add` to what is there (incremental events) or `replace` it (rebuilds). */
+async function upsertProductDays(trx: Knex.Transaction, rows: ProductDay[], mode: 'add' | 'replace') {
+  const update =
+    mode === 'add'
+      ? 'units = units + VALUES(units), revenue = revenue + VALUES(revenue)'
+      : 'units = VALUES(units), revenue = VALUES(revenue)';
+  for (const batch of chunks(rows, BATCH)) {
+    await trx.raw(
+      `INSERT INTO product_sales_stats (day, product_id, units, revenue) VALUES ${batch
+        .map(() => '(?, ?, ?, ?)')
+        .join(', ')}
+       ON DUPLICATE KEY UPDATE ${update}`,
+      batch.flatMap((row) => [row.day, row.productId, row.units, row.revenue]),
+    );
+  }
+}
+
 /**
  * Sales aggregates, cut into days in the shop's time zone.
  *
@@ -184,22 +237,10 @@ export function statsService(db: Knex, timeZone: string) {
           row.refunded_orders += 1;
           row.refunds += Number(order.total);
         }
-        const products = new Map<
-          string,
-          { day: string; productId: number; units: number; revenue: number }
-        >();
+        const products = new ProductDays();
         for (const line of sold) {
           const day = dayOfInstant(new Date(Number(line.slot) * 900_000));
-          const key = `${day}|${Number(line.product_id)}`;
-          const entry = products.get(key) ?? {
-            day,
-            productId: Number(line.product_id),
-            units: 0,
-            revenue: 0,
-          };
-          entry.units += Number(line.units);
-          entry.revenue += Number(line.revenue);
-          products.set(key, entry);
+          products.add(day, Number(line.product_id), Number(line.units), Number(line.revenue));
           at(day).units += Number(line.units);
         }
 
@@ -228,25 +269,18 @@ export function statsService(db: Knex, timeZone: string) {
 
         let changedProductRows = 0;
         for (const row of beforeProducts) {
-          const key = `${row.day}|${Number(row.product_id)}`;
-          const next = products.get(key);
+          const productId = Number(row.product_id);
+          const next = products.get(row.day, productId);
           if (!next) {
             await trx('product_sales_stats').where({ day: row.day, product_id: row.product_id }).delete();
             changedProductRows += 1;
           } else if (next.units === Number(row.units) && next.revenue === Number(row.revenue)) {
-            products.delete(key); // unchanged: nothing to write
+            products.delete(row.day, productId); // unchanged: nothing to write
           }
         }
-        for (const batch of chunks([...products.values()], BATCH)) {
-          await trx.raw(
-            `INSERT INTO product_sales_stats (day, product_id, units, revenue) VALUES ${batch
-              .map(() => '(?, ?, ?, ?)')
-              .join(', ')}
-             ON DUPLICATE KEY UPDATE units = VALUES(units), revenue = VALUES(revenue)`,
-            batch.flatMap((entry) => [entry.day, entry.productId, entry.units, entry.revenue]),
-          );
-          changedProductRows += batch.length;
-        }
+        const toWrite = products.sorted();
+        await upsertProductDays(trx, toWrite, 'replace');
+        changedProductRows += toWrite.length;
 
         // Every order counted above is marked, so its (possibly still queued) event will not count it again.
         const markers = [
@@ -327,15 +361,11 @@ export function statsService(db: Knex, timeZone: string) {
         row.revenue += Number(order.total);
         daily.set(dayOf.get(Number(order.id))!, row);
       }
-      const products = new Map<string, { day: string; productId: number; units: number; revenue: number }>();
+      const products = new ProductDays();
       for (const item of items) {
         const day = dayOf.get(Number(item.order_id))!;
         daily.get(day)!.units += Number(item.quantity);
-        const key = `${day}|${Number(item.product_id)}`;
-        const entry = products.get(key) ?? { day, productId: Number(item.product_id), units: 0, revenue: 0 };
-        entry.units += Number(item.quantity);
-        entry.revenue += Number(item.line_total);
-        products.set(key, entry);
+        products.add(day, Number(item.product_id), Number(item.quantity), Number(item.line_total));
       }
 
       for (const day of days) {
@@ -348,19 +378,7 @@ export function statsService(db: Knex, timeZone: string) {
           [row.orders, row.units, row.revenue, day],
         );
       }
-      // Rows in key order, so two batches touching the same products lock them in the same order.
-      const rows = [...products.values()].sort((a, b) =>
-        a.day === b.day ? a.productId - b.productId : a.day < b.day ? -1 : 1,
-      );
-      for (const batch of chunks(rows, BATCH)) {
-        await trx.raw(
-          `INSERT INTO product_sales_stats (day, product_id, units, revenue) VALUES ${batch
-            .map(() => '(?, ?, ?, ?)')
-            .join(', ')}
-           ON DUPLICATE KEY UPDATE units = units + VALUES(units), revenue = revenue + VALUES(revenue)`,
-          batch.flatMap((entry) => [entry.day, entry.productId, entry.units, entry.revenue]),
-        );
-      }
+      await upsertProductDays(trx, products.sorted(), 'add');
       for (const id of ids) outcomes.set(id, { applied: true, day: dayOf.get(id)! });
     });
     return outcomes;
