@@ -41,6 +41,12 @@ export interface NewOrder {
 }
 
 /**
+ * The (order_id, product_id) unique key of order_items, as the orders migration named it: reading an order's
+ * items through it meets them in product id order, which the stock reservation's lock order relies on.
+ */
+export const ORDER_ITEMS_BY_ORDER_KEY = 'order_items_order_id_product_id_unique';
+
+/**
  * Writes orders and order_items: placement (BFF) and transitions (workers); every transition names the
  * status it expects. Two statements elsewhere change an order together with another table, in one
  * statement, with the same rule: the stock reservation (stock.repository takeForOrder) and the confirmed
@@ -95,8 +101,7 @@ export function ordersRepository(db: Knex) {
      * table is read: items through their (order_id, product_id) key, so in product id order, and each
      * product by primary key as its item comes by, so the product locks follow that same order. Left to
      * itself the optimizer may scan a small table instead: a scan of order_items meets the items in
-     * insertion order, a scan of products locks every product. The item key's name is the one the orders
-     * migration gave it.
+     * insertion order, a scan of products locks every product.
      */
     async lockWithItems(
       orderId: number,
@@ -113,7 +118,7 @@ export function ordersRepository(db: Knex) {
         `SELECT o.status, i.product_id, i.product_name, i.quantity,
                 p.stock AS product_stock, p.status AS product_status
            FROM orders o
-           LEFT JOIN order_items i FORCE INDEX (order_items_order_id_product_id_unique) ON i.order_id = o.id
+           LEFT JOIN order_items i FORCE INDEX (${ORDER_ITEMS_BY_ORDER_KEY}) ON i.order_id = o.id
            LEFT JOIN products p FORCE INDEX (PRIMARY) ON p.id = i.product_id
           WHERE o.id = ?
           ORDER BY i.product_id

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ORDER_ITEMS_BY_ORDER_KEY } from '../../shared/orders/orders.repository';
 
 /**
  * Stock moves for orders. A move is a conditional update of `products.stock` plus one ledger row keyed by
@@ -20,7 +21,7 @@ export function stockRepository() {
     async takeForOrder(orderId: number, itemCount: number, trx: Knex.Transaction): Promise<boolean> {
       const [result] = (await trx.raw(
         `UPDATE orders o
-           STRAIGHT_JOIN order_items i FORCE INDEX (order_items_order_id_product_id_unique)
+           STRAIGHT_JOIN order_items i FORCE INDEX (${ORDER_ITEMS_BY_ORDER_KEY})
              ON i.order_id = o.id
            STRAIGHT_JOIN products p FORCE INDEX (PRIMARY) ON p.id = i.product_id
             SET p.stock = p.stock - i.quantity, o.status = 'STOCK_RESERVED', o.updated_at = ?
