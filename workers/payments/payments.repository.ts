@@ -13,6 +13,10 @@ export interface PaymentRow {
   last_error: string | null;
 }
 
+/** An attempt on an existing (order, kind) row is counted, unless the row is settled (it keeps its count). */
+const COUNT_ANOTHER_ATTEMPT = `ON DUPLICATE KEY UPDATE
+  attempts = IF(payments.status IN ('pending', 'unknown'), payments.attempts + 1, payments.attempts)`;
+
 /** What starting a charge found: the order (undefined when missing) and its charge row, if it has one. */
 export interface ChargeStart {
   order: { id: number; status: OrderStatus; total: number; from_cart: number | boolean } | undefined;
@@ -32,7 +36,7 @@ export function paymentsRepository(db: Knex) {
       // One statement creates the row or counts another attempt on it (settled rows keep their count).
       await db.raw(
         `INSERT INTO payments (order_id, kind, amount, gateway_key, status, attempts) VALUES (?, ?, ?, ?, 'pending', 1)
-         ON DUPLICATE KEY UPDATE attempts = IF(status IN ('pending', 'unknown'), attempts + 1, attempts)`,
+         ${COUNT_ANOTHER_ATTEMPT}`,
         [orderId, kind, amount, gatewayKey],
       );
       return db('payments').where({ order_id: orderId, kind }).first();
@@ -47,7 +51,7 @@ export function paymentsRepository(db: Knex) {
       await db.raw(
         `INSERT INTO payments (order_id, kind, amount, gateway_key, status, attempts)
          SELECT o.id, 'charge', o.total, ?, 'pending', 1 FROM orders o WHERE o.id = ? AND o.status = 'STOCK_RESERVED'
-         ON DUPLICATE KEY UPDATE attempts = IF(payments.status IN ('pending', 'unknown'), payments.attempts + 1, payments.attempts)`,
+         ${COUNT_ANOTHER_ATTEMPT}`,
         [gatewayKey, orderId],
       );
       const [rows] = (await db.raw(
