@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../shared/errors';
 import { ordersRepository, type OrderRow } from '../../shared/orders/orders.repository';
 import type { BffContext } from '../context';
+import { toItemView } from '../orders/orders.service';
 import type { ListOrdersQuery } from './admin.schemas';
 import { adminOrdersRepository } from './admin-orders.repository';
 import { instantBounds } from './date-range';
@@ -79,13 +80,7 @@ export function adminOrdersService(ctx: Pick<BffContext, 'db' | 'config' | 'queu
           updatedAt: order.updated_at,
           confirmedAt: order.confirmed_at,
           cancelledAt: order.cancelled_at,
-          items: items.map((item) => ({
-            productId: Number(item.product_id),
-            name: item.product_name,
-            unitPrice: item.unit_price,
-            quantity: item.quantity,
-            lineTotal: item.line_total,
-          })),
+          items: items.map(toItemView),
           payments: payments.map((payment) => ({
             kind: payment.kind,
             status: payment.status,

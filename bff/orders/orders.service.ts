@@ -23,11 +23,28 @@ class OrderNotCancellableError extends ConflictError {
   override readonly code = 'ORDER_NOT_CANCELLABLE';
 }
 
+export interface OrderItemView {
+  productId: number;
+  name: string;
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+}
+
+/** An order line as the API shows it (the customer's order and the admin's order detail alike). */
+export const toItemView = (item: OrderItemRow): OrderItemView => ({
+  productId: Number(item.product_id),
+  name: item.product_name,
+  unitPrice: item.unit_price,
+  quantity: item.quantity,
+  lineTotal: item.line_total,
+});
+
 export interface OrderView {
   id: number;
   status: OrderStatus;
   total: number;
-  items: { productId: number; name: string; unitPrice: number; quantity: number; lineTotal: number }[];
+  items: OrderItemView[];
   shippingAddress: unknown;
   paymentMethod: string;
   fromCart: boolean;
@@ -56,13 +73,7 @@ function toView(order: OrderRow, items: OrderItemRow[]): OrderView {
     id: Number(order.id),
     status: order.status,
     total: order.total,
-    items: items.map((item) => ({
-      productId: Number(item.product_id),
-      name: item.product_name,
-      unitPrice: item.unit_price,
-      quantity: item.quantity,
-      lineTotal: item.line_total,
-    })),
+    items: items.map(toItemView),
     shippingAddress:
       typeof order.shipping_address === 'string'
         ? JSON.parse(order.shipping_address)
