@@ -1,7 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, get as httpGet } from 'node:http';
-import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createAccessTokenSigner } from '../../bff/auth/access-tokens';
@@ -20,6 +19,7 @@ import {
   runScript,
   stopPids,
   writeEnvFile,
+  connectionRefused,
 } from './ops-support';
 
 interface Sample {
@@ -138,20 +138,6 @@ class LoadGenerator {
 
 const failures = (samples: Sample[]) => samples.filter((sample) => sample.status !== 200);
 const servedBy = (samples: Sample[]) => new Set(samples.map((sample) => sample.servedBy));
-
-function connectionRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      socket.destroy();
-      resolve(error.code === 'ECONNREFUSED');
-    });
-  });
-}
 
 describe('blue-green deploy of the BFF behind real nginx', () => {
   let database: TestDatabase;

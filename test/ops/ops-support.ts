@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import type { StartedFake } from '../../fakes/fake-server';
 import { queueDefinitions, type DomainName } from '../../queues';
@@ -320,3 +320,18 @@ export const shippingAddress = {
   postalCode: '04524',
   address1: '110 Sejong-daero, Seoul',
 };
+
+/** Resolves true when a TCP connection to the port is refused, false when one is accepted. */
+export function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      socket.destroy();
+      resolve(error.code === 'ECONNREFUSED');
+    });
+  });
+}

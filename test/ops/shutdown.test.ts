@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startPaymentGateway } from '../../fakes/payment-gateway';
@@ -28,24 +27,10 @@ import {
   waitForLog,
   writeEnvFile,
   type NodeProcess,
+  connectionRefused,
 } from './ops-support';
 
 const DOMAINS = ['orders', 'stock', 'payments'] as const;
-
-/** Resolves true when a TCP connection to the port is refused, false when one is accepted. */
-function connectionRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      socket.destroy();
-      resolve(error.code === 'ECONNREFUSED');
-    });
-  });
-}
 
 async function countWhere(stack: TestStack, ids: number[], statuses: string[]): Promise<number> {
   const rows = await stack.database
