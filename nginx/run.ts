@@ -10,11 +10,13 @@
  * BFF_UPSTREAMS (blue-green deploys rewrite it and reload; see scripts/deploy). GATEWAY_PREFIX_DIR:
  * the nginx prefix (conf/, logs/, temp/), default nginx/.run beside this file.
  */
-import 'dotenv/config';
 import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { loadDotEnv } from '../shared/config';
 import { startGateway, writeGatewayConfig, type GatewayOptions } from './render';
+
+loadDotEnv();
 
 class MissingConfigError extends Error {}
 

@@ -96,11 +96,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
+/**
+ * Loads `.env` for local runs (it never overrides what is set). Not under NODE_ENV=test: processes the tests
+ * start get exactly the environment the test gives them, never a developer's local settings.
+ */
+export function loadDotEnv(): void {
+  if (process.env.NODE_ENV === 'test') return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('dotenv').config({ quiet: true });
+}
+
 /** For process entry points: load `.env` for local runs, validate, and exit with one line naming the problem. */
 export function loadConfigOrExit(): Config {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('dotenv').config({ quiet: true });
+    loadDotEnv();
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -19,8 +19,7 @@ const defaults: Record<string, string> = {
 for (const [name, value] of Object.entries(defaults)) {
   if (!process.env[name]) process.env[name] = value;
 }
+// Processes the tests start skip .env under NODE_ENV=test (shared/config loadDotEnv), whatever the shell says.
+process.env.NODE_ENV = 'test';
 // Set per test file by the support helpers, never inherited from a developer's shell.
 process.env.DATABASE_URL = `${process.env.TEST_MYSQL_URL}/unset_use_createTestDatabase`;
-// Worker processes started by tests take a free metrics port: a developer's .env names a fixed one
-// (9464), which the worker of their own running stack already holds.
-process.env.WORKER_METRICS_PORT = '0';
