@@ -2,6 +2,7 @@ import type { Config } from '../shared/config';
 import { createDatabase } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { closeRedis, createRedis } from '../shared/redis';
+import { createSqlBatches } from '../shared/sql-batches';
 import { createQueueRegistry } from './admin/queue-registry';
 import type { BffContext } from './context';
 import { OrderEventsListener } from './orders/order-events.listener';
@@ -10,6 +11,7 @@ import { createProducers } from './producers';
 /** Opens the BFF's connections; `close` releases them in reverse order. */
 export function createBffContext(config: Config, logger: Logger): BffContext & { close(): Promise<void> } {
   const db = createDatabase(config.DATABASE_URL, config.DB_POOL_MAX);
+  const sqlBatches = createSqlBatches(config.DATABASE_URL, config.DB_POOL_MAX);
   const onRedisError = (error: Error) => logger.warn({ err: error.message }, 'redis connection error');
   const redis = createRedis(config.REDIS_URL, 'client', {}, onRedisError);
   const producerConnection = createRedis(config.REDIS_URL, 'producer', {}, onRedisError);
@@ -20,6 +22,7 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
     config,
     logger,
     db,
+    sqlBatches,
     redis,
     producers,
     queues,
@@ -29,7 +32,7 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
       await producers.closeAll();
       await queues.close();
       await Promise.all([closeRedis(producerConnection), closeRedis(redis)]);
-      await db.destroy();
+      await Promise.all([db.destroy(), sqlBatches.close()]);
     },
   };
 }

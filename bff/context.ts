@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { Redis } from '../shared/redis';
+import type { SqlBatches } from '../shared/sql-batches';
 import type { QueueRegistry } from './admin/queue-registry';
 import type { OrderEventsListener } from './orders/order-events.listener';
 import type { Producers } from './producers';
@@ -11,6 +12,8 @@ export interface BffContext {
   config: Config;
   logger: Logger;
   db: Knex;
+  /** Multi-statement round trips for the hot writes (placing an order); everything else uses `db`. */
+  sqlBatches: SqlBatches;
   /** Fail-fast Redis client for request paths (carts, caches, SMS codes). */
   redis: Redis;
   producers: Producers;

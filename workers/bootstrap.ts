@@ -4,6 +4,7 @@ import type { Config } from '../shared/config';
 import { createDatabase } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { bullPrefix, closeRedis, createRedis } from '../shared/redis';
+import { createSqlBatches } from '../shared/sql-batches';
 import { withTimeout } from '../shared/shutdown';
 import { TossPaymentsGateway } from './payments/toss-payments-gateway';
 import type { WorkerContext, WorkerProducers } from './context';
@@ -27,6 +28,7 @@ export async function startWorkers(
   plan: DomainPlan[],
 ): Promise<RunningWorkers> {
   const db = createDatabase(config.DATABASE_URL, config.DB_POOL_MAX);
+  const sqlBatches = createSqlBatches(config.DATABASE_URL, config.DB_POOL_MAX);
   const onError = (error: Error) => logger.warn({ err: error.message }, 'redis connection error');
   const connection = createRedis(config.REDIS_URL, 'worker', {}, onError);
   const redis = createRedis(config.REDIS_URL, 'worker', {}, onError);
@@ -42,7 +44,16 @@ export async function startWorkers(
     secretKey: config.PAYMENT_GATEWAY_SECRET_KEY,
     timeoutMs: config.PAYMENT_GATEWAY_TIMEOUT_MS,
   });
-  const ctx: WorkerContext = { config, logger, db, connection, redis, producers, paymentGateway };
+  const ctx: WorkerContext = {
+    config,
+    logger,
+    db,
+    sqlBatches,
+    connection,
+    redis,
+    producers,
+    paymentGateway,
+  };
   // Read-only handles on this process's queues, for the job-count gauges.
   const gaugedQueues = plan.map(
     ({ domain }) => new Queue(queueDefinitions[domain].name, { connection, prefix }),
@@ -65,7 +76,7 @@ export async function startWorkers(
   } catch (error) {
     await Promise.all([...gaugedQueues, ...Object.values(producers)].map((queue) => queue.close()));
     await Promise.all([closeRedis(connection), closeRedis(redis), paymentGateway.close()]);
-    await db.destroy();
+    await Promise.all([db.destroy(), sqlBatches.close()]);
     throw new Error(
       `worker metrics cannot listen on ${config.WORKER_METRICS_HOST}:${metricsPort} (set WORKER_METRICS_PORT, or off)`,
       { cause: error },
@@ -97,7 +108,7 @@ export async function startWorkers(
       await metricsServer?.close();
       await Promise.all([...gaugedQueues, ...Object.values(producers)].map((queue) => queue.close()));
       await Promise.all([closeRedis(connection), closeRedis(redis), paymentGateway.close()]);
-      await db.destroy();
+      await Promise.all([db.destroy(), sqlBatches.close()]);
     },
   };
 }

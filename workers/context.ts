@@ -7,6 +7,7 @@ import type { StockJobs } from '../queues/stock.queue';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { Redis } from '../shared/redis';
+import type { SqlBatches } from '../shared/sql-batches';
 import type { PaymentGateway } from './payments/payment-gateway';
 
 /** Queues a worker hands the next step of an order to. */
@@ -22,6 +23,8 @@ export interface WorkerContext {
   config: Config;
   logger: Logger;
   db: Knex;
+  /** Multi-statement round trips for the order flow's hot transactions; everything else uses `db`. */
+  sqlBatches: SqlBatches;
   /** Blocking-safe connection for BullMQ workers and producers (maxRetriesPerRequest: null). */
   connection: Redis;
   /** Plain commands: caches, pub/sub publishing. */

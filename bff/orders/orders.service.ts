@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { withTransaction, isDuplicateKeyError } from '../../shared/db';
+import { isDuplicateKeyError } from '../../shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
 import { isSettled, type OrderStatus } from '../../shared/orders/order-status';
 import { ordersRepository, type OrderItemRow, type OrderRow } from '../../shared/orders/orders.repository';
@@ -113,7 +113,7 @@ export interface PlaceResult {
  * transaction; handed to the orders worker) and reading a user's own orders.
  */
 export function ordersService(
-  ctx: Pick<BffContext, 'db' | 'producers' | 'logger'>,
+  ctx: Pick<BffContext, 'db' | 'sqlBatches' | 'producers' | 'logger'>,
   deps: {
     cartLines: (userId: number) => Promise<{ productId: number; quantity: number }[]>;
     events: OrderEventsListener;
@@ -184,20 +184,18 @@ export function ordersService(
 
       let orderId: number;
       try {
-        orderId = await withTransaction(ctx.db, (trx) =>
-          orders.insertWithItems(
-            {
-              userId,
-              idempotencyKey,
-              requestHash: hash,
-              shippingAddress: input.shippingAddress,
-              paymentMethod: input.paymentMethod,
-              fromCart: input.fromCart === true,
-              requestId: currentRequestId() ?? null,
-              items,
-            },
-            trx,
-          ),
+        orderId = await orders.insertWithItems(
+          {
+            userId,
+            idempotencyKey,
+            requestHash: hash,
+            shippingAddress: input.shippingAddress,
+            paymentMethod: input.paymentMethod,
+            fromCart: input.fromCart === true,
+            requestId: currentRequestId() ?? null,
+            items,
+          },
+          ctx.sqlBatches,
         );
       } catch (error) {
         // The key was used before (a replay, or the same key racing in from another request).

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertId, statement, type SqlBatches, type SqlStatement } from '../sql-batches';
 import type { OrderStatus } from './order-status';
 
 export interface OrderRow {
@@ -54,98 +55,53 @@ export const ORDER_ITEMS_BY_ORDER_KEY = 'order_items_order_id_product_id_unique'
  */
 export function ordersRepository(db: Knex) {
   return {
-    async insertWithItems(order: NewOrder, trx: Knex.Transaction): Promise<number> {
+    /**
+     * Writes the PENDING order and its items in one transaction and one round trip (BEGIN, the order, its
+     * items, COMMIT); the items take the order's id from LAST_INSERT_ID(). A duplicate idempotency key
+     * fails the order's INSERT, which stops the batch before anything is committed.
+     */
+    async insertWithItems(order: NewOrder, sql: SqlBatches): Promise<number> {
       const total = order.items.reduce((sum, item) => sum + item.unitPrice * item.quantity, 0);
-      const [orderId] = await trx('orders').insert({
-        user_id: order.userId,
-        status: 'PENDING',
-        total,
-        idempotency_key: order.idempotencyKey,
-        request_hash: order.requestHash,
-        shipping_address: JSON.stringify(order.shippingAddress),
-        payment_method: order.paymentMethod,
-        from_cart: order.fromCart,
-        request_id: order.requestId,
-      });
-      await trx('order_items').insert(
-        order.items.map((item) => ({
-          order_id: orderId,
-          product_id: item.productId,
-          product_name: item.productName,
-          unit_price: item.unitPrice,
-          quantity: item.quantity,
-          line_total: item.unitPrice * item.quantity,
-        })),
+      const [inserted] = await sql.transaction((tx) =>
+        tx.commit(
+          statement(
+            `INSERT INTO orders (user_id, status, total, idempotency_key, request_hash, shipping_address,
+                                 payment_method, from_cart, request_id)
+             VALUES (?, 'PENDING', ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              order.userId,
+              total,
+              order.idempotencyKey,
+              order.requestHash,
+              JSON.stringify(order.shippingAddress),
+              order.paymentMethod,
+              order.fromCart,
+              order.requestId,
+            ],
+          ),
+          // Every row of this INSERT sees the id of the order's INSERT before it.
+          statement(
+            `INSERT INTO order_items (order_id, product_id, product_name, unit_price, quantity, line_total)
+             VALUES ${order.items.map(() => '(LAST_INSERT_ID(), ?, ?, ?, ?, ?)').join(', ')}`,
+            order.items.flatMap((item) => [
+              item.productId,
+              item.productName,
+              item.unitPrice,
+              item.quantity,
+              item.unitPrice * item.quantity,
+            ]),
+          ),
+        ),
       );
-      return Number(orderId);
+      return insertId(inserted);
     },
 
     findById(id: number, trx?: Knex.Transaction): Promise<OrderRow | undefined> {
       return (trx ?? db)('orders').where({ id }).first();
     },
 
-    findByIdForUpdate(id: number, trx: Knex.Transaction): Promise<OrderRow | undefined> {
-      return trx('orders').where({ id }).forUpdate().first();
-    },
-
     findByIdempotencyKey(userId: number, key: string): Promise<OrderRow | undefined> {
       return db('orders').where({ user_id: userId, idempotency_key: key }).first();
-    },
-
-    /**
-     * The order's status, its items and their products in one locking read (order row, item rows and
-     * product rows), items by product id: all a stock reservation needs to decide, before it writes.
-     *
-     * Products must be locked in ascending id order, or two orders sharing products could deadlock. The
-     * LEFT JOINs fix the join order (order, then items, then products), and the index hints fix how each
-     * table is read: items through their (order_id, product_id) key, so in product id order, and each
-     * product by primary key as its item comes by, so the product locks follow that same order. Left to
-     * itself the optimizer may scan a small table instead: a scan of order_items meets the items in
-     * insertion order, a scan of products locks every product.
-     */
-    async lockWithItems(
-      orderId: number,
-      trx: Knex.Transaction,
-    ): Promise<{
-      status: OrderRow['status'] | undefined;
-      items: (Pick<OrderItemRow, 'product_id' | 'product_name' | 'quantity'> & {
-        /** The product row's stock and status, as locked; null only if the product row is missing. */
-        product_stock: number | null;
-        product_status: 'active' | 'deleted' | null;
-      })[];
-    }> {
-      const [rows] = (await trx.raw(
-        `SELECT o.status, i.product_id, i.product_name, i.quantity,
-                p.stock AS product_stock, p.status AS product_status
-           FROM orders o
-           LEFT JOIN order_items i FORCE INDEX (${ORDER_ITEMS_BY_ORDER_KEY}) ON i.order_id = o.id
-           LEFT JOIN products p FORCE INDEX (PRIMARY) ON p.id = i.product_id
-          WHERE o.id = ?
-          ORDER BY i.product_id
-            FOR UPDATE`,
-        [orderId],
-      )) as [
-        {
-          status: OrderRow['status'];
-          product_id: number | null;
-          product_name: string | null;
-          quantity: number | null;
-          product_stock: number | null;
-          product_status: 'active' | 'deleted' | null;
-        }[],
-      ];
-      return {
-        status: rows[0]?.status,
-        items: rows
-          .filter((row) => row.product_id !== null)
-          .map((row) => ({
-            product_id: Number(row.product_id),
-            product_name: row.product_name!,
-            quantity: row.quantity!,
-            product_stock: row.product_stock,
-            product_status: row.product_status,
-          })),
-      };
     },
 
     items(orderId: number, trx?: Knex.Transaction): Promise<OrderItemRow[]> {
@@ -160,18 +116,9 @@ export function ordersRepository(db: Knex) {
       extra: { failureReason?: string } = {},
       trx?: Knex.Transaction,
     ): Promise<boolean> {
-      const now = new Date();
-      const changed = await (trx ?? db)('orders')
-        .where({ id: orderId })
-        .whereIn('status', typeof from === 'string' ? [from] : [...from])
-        .update({
-          status: to,
-          updated_at: now,
-          ...(extra.failureReason === undefined ? {} : { failure_reason: extra.failureReason.slice(0, 500) }),
-          ...(to === 'CONFIRMED' ? { confirmed_at: now } : {}),
-          ...(to === 'CANCELLED' ? { cancelled_at: now } : {}),
-        });
-      return changed === 1;
+      const { sql, values } = transitionStatement(orderId, from, to, extra);
+      const [result] = (await (trx ?? db).raw(sql, values as Knex.RawBinding[])) as [{ affectedRows: number }];
+      return result.affectedRows === 1;
     },
 
     /** Orders left in a working state longer than `olderThanSeconds`: the sweeper's input. */
@@ -201,3 +148,86 @@ export function ordersRepository(db: Knex) {
 }
 
 export type OrdersRepository = ReturnType<typeof ordersRepository>;
+
+/**
+ * The conditional UPDATE behind every transition: it changes the order only while it is in `from`, so one
+ * affected row means this caller moved it.
+ */
+export function transitionStatement(
+  orderId: number,
+  from: OrderStatus | readonly OrderStatus[],
+  to: OrderStatus,
+  extra: { failureReason?: string } = {},
+): SqlStatement {
+  const now = new Date();
+  const set: [string, unknown][] = [
+    ['status', to],
+    ['updated_at', now],
+    ...(extra.failureReason === undefined
+      ? []
+      : [['failure_reason', extra.failureReason.slice(0, 500)] as [string, unknown]]),
+    ...(to === 'CONFIRMED' ? [['confirmed_at', now] as [string, unknown]] : []),
+    ...(to === 'CANCELLED' ? [['cancelled_at', now] as [string, unknown]] : []),
+  ];
+  const fromList = typeof from === 'string' ? [from] : [...from];
+  return statement(
+    `UPDATE orders SET ${set.map(([column]) => `${column} = ?`).join(', ')}
+      WHERE id = ? AND status IN (${fromList.map(() => '?').join(', ')})`,
+    [...set.map(([, value]) => value), orderId, ...fromList],
+  );
+}
+
+/** An order's item as the stock reservation's locking read found it, with its product's row. */
+export interface LockedItem extends Pick<OrderItemRow, 'product_id' | 'product_name' | 'quantity'> {
+  /** The product row's stock and status, as locked; null only if the product row is missing. */
+  product_stock: number | null;
+  product_status: 'active' | 'deleted' | null;
+}
+
+/**
+ * The order's status, its items and their products in one locking read (order row, item rows and product
+ * rows), items by product id: all a stock reservation needs to decide, before it writes. Read its rows
+ * with `lockedOrderOf`.
+ *
+ * Products must be locked in ascending id order, or two orders sharing products could deadlock. The LEFT
+ * JOINs fix the join order (order, then items, then products), and the index hints fix how each table is
+ * read: items through their (order_id, product_id) key, so in product id order, and each product by
+ * primary key as its item comes by, so the product locks follow that same order. Left to itself the
+ * optimizer may scan a small table instead: a scan of order_items meets the items in insertion order, a
+ * scan of products locks every product.
+ */
+export const lockWithItemsStatement = (orderId: number): SqlStatement =>
+  statement(
+    `SELECT o.status, i.product_id, i.product_name, i.quantity,
+            p.stock AS product_stock, p.status AS product_status
+       FROM orders o
+       LEFT JOIN order_items i FORCE INDEX (${ORDER_ITEMS_BY_ORDER_KEY}) ON i.order_id = o.id
+       LEFT JOIN products p FORCE INDEX (PRIMARY) ON p.id = i.product_id
+      WHERE o.id = ?
+      ORDER BY i.product_id
+        FOR UPDATE`,
+    [orderId],
+  );
+
+type LockedRow = Omit<LockedItem, 'product_id' | 'product_name' | 'quantity'> & {
+  status: OrderStatus;
+  product_id: number | null;
+  product_name: string | null;
+  quantity: number | null;
+};
+
+/** The status (undefined when the order is missing) and items that `lockWithItemsStatement` read. */
+export function lockedOrderOf(rows: LockedRow[]): { status: OrderStatus | undefined; items: LockedItem[] } {
+  return {
+    status: rows[0]?.status,
+    items: rows
+      .filter((row) => row.product_id !== null)
+      .map((row) => ({
+        product_id: Number(row.product_id),
+        product_name: row.product_name!,
+        quantity: row.quantity!,
+        product_stock: row.product_stock,
+        product_status: row.product_status,
+      })),
+  };
+}

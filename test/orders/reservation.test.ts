@@ -68,7 +68,7 @@ describe('stock reservation (stock worker service)', () => {
     }
 
     // Any deadlock or lock wait timeout would reject here and fail the test: none is retried.
-    const stock = stockService(database.db);
+    const stock = stockService(database.sqlBatches);
     const outcomes = await inParallel(orderIds, 10, (orderId) => stock.reserve(orderId));
 
     const kinds = outcomes.map((outcome: ReserveOutcome) => outcome.kind);
@@ -96,7 +96,7 @@ describe('stock reservation (stock worker service)', () => {
       { productId: productIds[3]!, quantity: 2 },
       { productId: productIds[1]!, quantity: 1 },
     ]);
-    const stock = stockService(database.db);
+    const stock = stockService(database.sqlBatches);
 
     expect(await stock.reserve(orderId)).toEqual({
       kind: 'reserved',
@@ -118,7 +118,7 @@ describe('stock reservation (stock worker service)', () => {
 
   it('when a release runs again after the order was cancelled, then nothing is given back twice and the order still reads as cancelled', async () => {
     const orderId = await pendingOrder([{ productId: productIds[4]!, quantity: 3 }]);
-    const stock = stockService(database.db);
+    const stock = stockService(database.sqlBatches);
     await stock.reserve(orderId);
     await database.db('orders').where({ id: orderId }).update({ status: 'CANCEL_REQUESTED' });
 
@@ -144,7 +144,7 @@ describe('stock reservation (stock worker service)', () => {
       { productId: productIds[2]!, quantity: 2 },
     ]);
 
-    const outcome = await stockService(database.db).reserve(orderId);
+    const outcome = await stockService(database.sqlBatches).reserve(orderId);
 
     expect(outcome).toMatchObject({ kind: 'rejected' });
     const order = await database.db('orders').where({ id: orderId }).first('status', 'failure_reason');

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createDatabase, ensureDatabaseExists } from '../../shared/db';
+import { createSqlBatches, type SqlBatches } from '../../shared/sql-batches';
 
 export interface TestDatabase {
   url: string;
   name: string;
   db: Knex;
-  /** Destroys the pool and drops the database. */
+  /** Batched statements on the same database (a pool of its own, opened on first use). */
+  sqlBatches: SqlBatches;
+  /** Destroys the pools and drops the database. */
   drop(): Promise<void>;
 }
 
@@ -20,11 +23,14 @@ export async function createTestDatabase(
   await ensureDatabaseExists(url);
   const db = createDatabase(url, 10);
   if (options.migrate !== false) await db.migrate.latest();
+  const sqlBatches = createSqlBatches(url, 5);
   return {
     url,
     name,
     db,
+    sqlBatches,
     async drop() {
+      await sqlBatches.close();
       await db.raw(`DROP DATABASE IF EXISTS \`${name}\``);
       await db.destroy();
     },

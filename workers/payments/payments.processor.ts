@@ -5,7 +5,7 @@ import { orderSteps } from '../orders/order-steps';
 import { paymentsService } from './payments.service';
 
 export function paymentHandlers(ctx: WorkerContext): JobHandlers<PaymentJobs> {
-  const payments = paymentsService(ctx.db, ctx.paymentGateway);
+  const payments = paymentsService(ctx.db, ctx.sqlBatches, ctx.paymentGateway);
   const steps = orderSteps(ctx);
 
   return {

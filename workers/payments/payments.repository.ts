@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { OrderStatus } from '../../shared/orders/order-status';
+import { rowsOf, statement, type SqlBatches } from '../../shared/sql-batches';
 
 export interface PaymentRow {
   id: number;
@@ -24,7 +25,7 @@ export interface ChargeStart {
 }
 
 /** The only code that writes payments: one row per (order, kind), whatever the number of attempts. */
-export function paymentsRepository(db: Knex) {
+export function paymentsRepository(db: Knex, sqlBatches: SqlBatches) {
   return {
     /** The row for (order, kind), created on first use; counts this attempt. */
     async beginAttempt(
@@ -43,24 +44,28 @@ export function paymentsRepository(db: Knex) {
     },
 
     /**
-     * Starts a charge attempt in two statements: the (order, 'charge') row is created, or another attempt
-     * counted on it, only while the order is STOCK_RESERVED (one conditional INSERT … SELECT); then the
-     * order and the row are read together. An order in any other state gets no payment row.
+     * Starts a charge attempt in two statements and one round trip: the (order, 'charge') row is created,
+     * or another attempt counted on it, only while the order is STOCK_RESERVED (one conditional INSERT …
+     * SELECT); then the order and the row are read together. An order in any other state gets no payment
+     * row.
      */
     async beginCharge(orderId: number, gatewayKey: string): Promise<ChargeStart> {
-      await db.raw(
-        `INSERT INTO payments (order_id, kind, amount, gateway_key, status, attempts)
-         SELECT o.id, 'charge', o.total, ?, 'pending', 1 FROM orders o WHERE o.id = ? AND o.status = 'STOCK_RESERVED'
-         ${COUNT_ANOTHER_ATTEMPT}`,
-        [gatewayKey, orderId],
+      const [, read] = await sqlBatches.run(
+        statement(
+          `INSERT INTO payments (order_id, kind, amount, gateway_key, status, attempts)
+           SELECT o.id, 'charge', o.total, ?, 'pending', 1 FROM orders o WHERE o.id = ? AND o.status = 'STOCK_RESERVED'
+           ${COUNT_ANOTHER_ATTEMPT}`,
+          [gatewayKey, orderId],
+        ),
+        statement(
+          `SELECT o.id AS o_id, o.status AS o_status, o.total AS o_total, o.from_cart AS o_from_cart, p.*
+             FROM orders o LEFT JOIN payments p ON p.order_id = o.id AND p.kind = 'charge'
+            WHERE o.id = ?`,
+          [orderId],
+        ),
       );
-      const [rows] = (await db.raw(
-        `SELECT o.id AS o_id, o.status AS o_status, o.total AS o_total, o.from_cart AS o_from_cart, p.*
-           FROM orders o LEFT JOIN payments p ON p.order_id = o.id AND p.kind = 'charge'
-          WHERE o.id = ?`,
-        [orderId],
-      )) as [(PaymentRow & { o_id: number; o_status: OrderStatus; o_total: number; o_from_cart: number })[]];
-      const row = rows[0];
+      type Row = PaymentRow & { o_id: number; o_status: OrderStatus; o_total: number; o_from_cart: number };
+      const row = rowsOf<Row>(read)[0];
       if (!row) return { order: undefined, payment: undefined };
       const { o_id, o_status, o_total, o_from_cart, ...payment } = row;
       return {

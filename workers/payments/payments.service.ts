@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { withTransaction } from '../../shared/db';
 import { ordersRepository } from '../../shared/orders/orders.repository';
+import type { SqlBatches } from '../../shared/sql-batches';
 import type { PaymentGateway } from './payment-gateway';
 import { paymentsRepository, type ChargeStart, type PaymentRow } from './payments.repository';
 
@@ -24,9 +25,9 @@ export type RefundOutcome =
  * attempt, and before any retry of an attempt whose outcome is unknown, a lookup of what the gateway holds.
  * Errors of unknown outcome are rethrown for BullMQ to retry with backoff.
  */
-export function paymentsService(db: Knex, gateway: PaymentGateway) {
+export function paymentsService(db: Knex, sqlBatches: SqlBatches, gateway: PaymentGateway) {
   const orders = ordersRepository(db);
-  const payments = paymentsRepository(db);
+  const payments = paymentsRepository(db, sqlBatches);
 
   async function confirmOrder(
     payment: PaymentRow,

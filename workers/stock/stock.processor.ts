@@ -6,7 +6,7 @@ import { orderSteps } from '../orders/order-steps';
 import { stockService } from './stock.service';
 
 export function stockHandlers(ctx: WorkerContext): JobHandlers<StockJobs> {
-  const stock = stockService(ctx.db);
+  const stock = stockService(ctx.sqlBatches);
   const steps = orderSteps(ctx);
   const invalidate = (productIds: number[]) =>
     invalidateProducts(ctx.redis, ctx.config.REDIS_PREFIX, productIds);
