@@ -3,6 +3,7 @@ import { isDuplicateKeyError } from '../../shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
 import { isSettled, type OrderStatus } from '../../shared/orders/order-status';
 import { ordersRepository, type OrderItemRow, type OrderRow } from '../../shared/orders/orders.repository';
+import { rowsOf, statement } from '../../shared/sql-batches';
 import { currentRequestId } from '../../shared/tracing';
 import type { BffContext } from '../context';
 import { enqueue } from '../http/enqueue';
@@ -136,14 +137,14 @@ export function ordersService(
   }
 
   async function priceLines(lines: { productId: number; quantity: number }[]) {
-    const rows = (await ctx
-      .db('products')
-      .whereIn(
-        'id',
-        lines.map((line) => line.productId),
-      )
-      .where('status', 'active')
-      .select('id', 'name', 'price')) as { id: number; name: string; price: number }[];
+    const ids = lines.map((line) => line.productId);
+    const [found] = await ctx.sqlBatches.run(
+      statement(
+        `SELECT id, name, price FROM products WHERE id IN (${ids.map(() => '?').join(', ')}) AND status = 'active'`,
+        ids,
+      ),
+    );
+    const rows = rowsOf<{ id: number; name: string; price: number }>(found);
     const byId = new Map(rows.map((row) => [Number(row.id), row]));
     const unavailable = lines.filter((line) => !byId.has(line.productId)).map((line) => line.productId);
     if (unavailable.length > 0) {

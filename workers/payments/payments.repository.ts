@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { OrderStatus } from '../../shared/orders/order-status';
-import { rowsOf, statement, type SqlBatches } from '../../shared/sql-batches';
+import { affectedRows, rowsOf, statement, type SqlBatches } from '../../shared/sql-batches';
 
 export interface PaymentRow {
   id: number;
@@ -89,14 +89,16 @@ export function paymentsRepository(db: Knex, sqlBatches: SqlBatches) {
      */
     async succeedAndConfirm(paymentId: number, orderId: number, gatewayPaymentKey: string): Promise<boolean> {
       const now = new Date();
-      const [result] = (await db.raw(
-        `UPDATE payments p JOIN orders o ON o.id = p.order_id
-            SET p.status = 'succeeded', p.gateway_payment_key = ?, p.last_error = NULL, p.updated_at = ?,
-                o.status = 'CONFIRMED', o.confirmed_at = ?, o.updated_at = ?
-          WHERE p.id = ? AND o.id = ? AND o.status = 'STOCK_RESERVED'`,
-        [gatewayPaymentKey, now, now, now, paymentId, orderId],
-      )) as [{ affectedRows: number }];
-      return result.affectedRows > 0;
+      const [result] = await sqlBatches.run(
+        statement(
+          `UPDATE payments p JOIN orders o ON o.id = p.order_id
+              SET p.status = 'succeeded', p.gateway_payment_key = ?, p.last_error = NULL, p.updated_at = ?,
+                  o.status = 'CONFIRMED', o.confirmed_at = ?, o.updated_at = ?
+            WHERE p.id = ? AND o.id = ? AND o.status = 'STOCK_RESERVED'`,
+          [gatewayPaymentKey, now, now, now, paymentId, orderId],
+        ),
+      );
+      return affectedRows(result) > 0;
     },
 
     async markFailed(id: number, reason: string, trx?: Knex.Transaction): Promise<void> {
