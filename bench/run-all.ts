@@ -15,7 +15,8 @@
  * (machine, versions, date, what ran). Worker scaling starts a stack of its own and takes a few minutes:
  * BENCH_SCALING=0 skips it. BENCH_SEED=1 seeds the 100,000 products when they are missing.
  * BENCH_SECONDS / BENCH_CONNECTIONS / BENCH_ORDERS are passed through to the scripts. With --isolated:
- * BENCH_STACK_DATABASE (vm_bench_all; also the Redis prefix), BENCH_MYSQL_URL (server of DATABASE_URL).
+ * BENCH_STACK_DATABASE (vm_bench_all; also the Redis prefix), BENCH_MYSQL_URL (server of DATABASE_URL),
+ * BENCH_NODE_ARGS (node flags for every process of the stack, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -9,6 +9,12 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/**
+ * Node flags for every process started here, for looking inside a benchmark: e.g.
+ * BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' writes a CPU profile of each process when it stops.
+ */
+const EXTRA_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** How many output chunks (stdout and stderr together) a process keeps. */
 const KEPT_CHUNKS = 200;
 
@@ -27,7 +33,7 @@ export type Log = (message: string) => void;
  * variables in it when the process should have them), stdout and stderr piped and kept in `output`.
  */
 export function startNode(name: string, args: string[], env: NodeJS.ProcessEnv): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...EXTRA_NODE_ARGS, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -117,7 +117,9 @@ export function ordersRepository(db: Knex) {
       trx?: Knex.Transaction,
     ): Promise<boolean> {
       const { sql, values } = transitionStatement(orderId, from, to, extra);
-      const [result] = (await (trx ?? db).raw(sql, values as Knex.RawBinding[])) as [{ affectedRows: number }];
+      const [result] = (await (trx ?? db).raw(sql, values as Knex.RawBinding[])) as [
+        { affectedRows: number },
+      ];
       return result.affectedRows === 1;
     },
 

@@ -28,7 +28,9 @@ describe('SQL batches', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('sql_batches', { migrate: false });
-    await database.db.raw('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(60) NOT NULL UNIQUE)');
+    await database.db.raw(
+      'CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(60) NOT NULL UNIQUE)',
+    );
     await database.db.raw(
       'CREATE TABLE child (id INT AUTO_INCREMENT PRIMARY KEY, t_id INT NOT NULL, n INT NOT NULL)',
     );
