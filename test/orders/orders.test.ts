@@ -306,7 +306,9 @@ describe('orders through the gateway, the workers and the payment gateway', () =
     // As a retried charge job would, after its first attempt confirmed the order but failed to hand off.
     const gateway = new TossPaymentsGateway({ baseUrl: pg.url, secretKey: 'never-used', timeoutMs: 1000 });
     try {
-      expect(await paymentsService(stack.database.db, stack.database.sqlBatches, gateway).charge(orderId)).toEqual({
+      expect(
+        await paymentsService(stack.database.db, stack.database.sqlBatches, gateway).charge(orderId),
+      ).toEqual({
         kind: 'confirmed',
         fromCart: false,
       });
