@@ -49,9 +49,10 @@ export const ORDER_ITEMS_BY_ORDER_KEY = 'order_items_order_id_product_id_unique'
 
 /**
  * Writes orders and order_items: placement (BFF) and transitions (workers); every transition names the
- * status it expects. Two statements elsewhere change an order together with another table, in one
- * statement, with the same rule: the stock reservation (stock.repository takeForOrder) and the confirmed
- * charge (payments.repository succeedAndConfirm).
+ * status it expects. The statements below the repository (`transitionStatement`, `lockWithItemsStatement`)
+ * are for batched transactions (shared/sql-batches). Two statements elsewhere change an order together with
+ * another table, in one statement, with the same rule: the stock reservation (stock.repository
+ * takeForOrder) and the confirmed charge (payments.repository succeedAndConfirm).
  */
 export function ordersRepository(db: Knex) {
   return {
