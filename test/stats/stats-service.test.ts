@@ -84,7 +84,7 @@ describe('sales statistics (stats worker service)', () => {
     extra: Promise<unknown>[] = [],
     confirmWith?: (orderId: number) => Promise<StatsOutcome>,
   ) {
-    const stats = statsService(database.db, ZONE);
+    const stats = statsService(database.db, database.sqlBatches, ZONE);
     const countConfirmed = confirmWith ?? stats.countConfirmed;
     const queue = events.flatMap((event) =>
       Array.from({ length: 1 + Math.floor(random() * 3) }, () => event),
@@ -117,7 +117,7 @@ describe('sales statistics (stats worker service)', () => {
   it('when confirmations are counted in batches as the stats worker does (replays of one order in one batch included), then the tables equal a SQL recomputation', async () => {
     const random = createRandom(20261126);
     const orders = await randomOrders(random, 60);
-    const stats = statsService(database.db, ZONE);
+    const stats = statsService(database.db, database.sqlBatches, ZONE);
     const batchSizes: number[] = [];
     const batched = microBatcher({
       maxSize: 5,
@@ -154,7 +154,7 @@ describe('sales statistics (stats worker service)', () => {
   it('when a rebuild runs while the same days are being counted, then nothing is lost or counted twice', async () => {
     const random = createRandom(7);
     const orders = await randomOrders(random, 50);
-    const stats = statsService(database.db, ZONE);
+    const stats = statsService(database.db, database.sqlBatches, ZONE);
     // Half the events before, then the rest racing with two rebuilds of the whole range.
     const events = eventsOf(orders);
     await applyEvents(events.slice(0, events.length / 2), random);
@@ -190,7 +190,7 @@ describe('sales statistics (stats worker service)', () => {
   ])(
     'when a rebuild and an event of the same day queue for it and %s gets it first, then the order counts once',
     async (_label, order) => {
-      const stats = statsService(database.db, ZONE);
+      const stats = statsService(database.db, database.sqlBatches, ZONE);
       const orderId = await insertOrder(database.db, {
         userId,
         status: 'CONFIRMED',
@@ -233,7 +233,7 @@ describe('sales statistics (stats worker service)', () => {
   );
 
   it('when orders are confirmed at 14:59:59Z and 15:00:00Z, then they fall on two Seoul days', async () => {
-    const stats = statsService(database.db, ZONE);
+    const stats = statsService(database.db, database.sqlBatches, ZONE);
     const item = [{ productId: productIds[1]!, quantity: 2, unitPrice: 25_000 }];
     const late = await insertOrder(database.db, {
       userId,
@@ -292,7 +292,7 @@ describe('sales statistics (stats worker service)', () => {
       confirmedAt: new Date('2026-03-02T03:00:00Z'),
     });
 
-    const stats = statsService(database.db, ZONE);
+    const stats = statsService(database.db, database.sqlBatches, ZONE);
     const outcome = await stats.rebuild('2026-02-15', '2026-03-10');
     expect(outcome.changedDays).toEqual(expect.arrayContaining(['2026-02-20', first!.day, '2026-03-02']));
     expect(outcome.changedProductRows).toBeGreaterThan(0);
@@ -306,7 +306,7 @@ describe('sales statistics (stats worker service)', () => {
   });
 
   it('when reconciling the last days, then drift inside the window is corrected and older days are left alone', async () => {
-    const stats = statsService(database.db, ZONE);
+    const stats = statsService(database.db, database.sqlBatches, ZONE);
     const now = new Date('2026-03-10T03:00:00Z'); // 12:00 in Seoul, 2026-03-10
     const item = [{ productId: productIds[0]!, quantity: 1, unitPrice: 1_000 }];
     const recent = await insertOrder(database.db, {
@@ -335,7 +335,7 @@ describe('sales statistics (stats worker service)', () => {
   });
 
   it('when a rebuild range is empty or longer than 366 days, then it is refused', async () => {
-    const stats = statsService(database.db, ZONE);
+    const stats = statsService(database.db, database.sqlBatches, ZONE);
     await expect(stats.rebuild('2026-03-02', '2026-03-01')).rejects.toThrow(RangeError);
     await expect(stats.rebuild('2026-01-01', '2027-01-02')).rejects.toThrow(/1 to 366 days/);
     await expect(stats.rebuild('2028-01-01', '2028-12-31')).resolves.toMatchObject({ changedDays: [] });

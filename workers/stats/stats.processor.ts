@@ -11,7 +11,7 @@ const CONFIRMATION_BATCH_SIZE = 200;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function statsHandlers(ctx: WorkerContext): JobHandlers<StatsJobs> {
-  const stats = statsService(ctx.db, ctx.config.SHOP_TIME_ZONE);
+  const stats = statsService(ctx.db, ctx.sqlBatches, ctx.config.SHOP_TIME_ZONE);
   // Confirmations are the stats worker's bulk: those that arrive together are counted in one transaction.
   const countConfirmed = microBatcher({
     maxSize: CONFIRMATION_BATCH_SIZE,

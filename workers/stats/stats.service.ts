@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { isDuplicateKeyError, withTransaction } from '../../shared/db';
 import { addDays, daysBetween, shopDay, shopDayStart } from '../../shared/shop-time';
+import { rowsOf, statement, type SqlBatches, type SqlStatement } from '../../shared/sql-batches';
 
 export type StatsOutcome = { applied: boolean; day?: string };
 
@@ -87,21 +88,39 @@ class ProductDays {
 }
 
 /** Writes product-day rows: `add` to what is there (incremental events) or `replace` it (rebuilds). */
-async function upsertProductDays(trx: Knex.Transaction, rows: ProductDay[], mode: 'add' | 'replace') {
+function upsertProductDays(rows: ProductDay[], mode: 'add' | 'replace'): SqlStatement[] {
   const update =
     mode === 'add'
       ? 'units = units + VALUES(units), revenue = revenue + VALUES(revenue)'
       : 'units = VALUES(units), revenue = VALUES(revenue)';
-  for (const batch of chunks(rows, BATCH)) {
-    await trx.raw(
+  return [...chunks(rows, BATCH)].map((batch) =>
+    statement(
       `INSERT INTO product_sales_stats (day, product_id, units, revenue) VALUES ${batch
         .map(() => '(?, ?, ?, ?)')
         .join(', ')}
        ON DUPLICATE KEY UPDATE ${update}`,
       batch.flatMap((row) => [row.day, row.productId, row.units, row.revenue]),
-    );
-  }
+    ),
+  );
 }
+
+/** Locks the days' rows (creating them when missing): whoever writes a day's statistics holds it first. */
+function lockDays(days: string[]): SqlStatement[] {
+  return [...chunks(days, BATCH)].map((batch) =>
+    statement(
+      `INSERT INTO daily_sales_stats (day) VALUES ${batch.map(() => '(?)').join(', ')}
+       ON DUPLICATE KEY UPDATE day = day`,
+      batch,
+    ),
+  );
+}
+
+/** Runs statements one by one in a knex transaction (the rebuild's and the cancellation's). */
+async function runIn(trx: Knex.Transaction, statements: SqlStatement[]): Promise<void> {
+  for (const { sql, values } of statements) await trx.raw(sql, values as Knex.RawBinding[]);
+}
+
+const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
 /**
  * Sales aggregates, cut into days in the shop's time zone.
@@ -117,7 +136,7 @@ async function upsertProductDays(trx: Knex.Transaction, rows: ProductDay[], mode
  * - an order confirmed after that snapshot is not counted and gets no marker; its event counts it after.
  * Rebuilds are serialised among themselves by a named lock (GET_LOCK) per database.
  */
-export function statsService(db: Knex, timeZone: string) {
+export function statsService(db: Knex, sqlBatches: SqlBatches, timeZone: string) {
   /** Days of slots of 15 minutes (every zone offset is a multiple), memoised: shopDay is not cheap. */
   const slotDays = new Map<number, string>();
   const dayOfInstant = (instant: Date): string => {
@@ -142,17 +161,6 @@ export function statsService(db: Knex, timeZone: string) {
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
       throw error;
-    }
-  }
-
-  /** Locks the day's row (creating it when missing): whoever writes a day's statistics holds it first. */
-  async function lockDays(trx: Knex.Transaction, days: string[]): Promise<void> {
-    for (const batch of chunks(days, BATCH)) {
-      await trx.raw(
-        `INSERT INTO daily_sales_stats (day) VALUES ${batch.map(() => '(?)').join(', ')}
-         ON DUPLICATE KEY UPDATE day = day`,
-        batch,
-      );
     }
   }
 
@@ -185,7 +193,7 @@ export function statsService(db: Knex, timeZone: string) {
     return withTransaction(db, (trx) =>
       withRebuildLock(trx, async () => {
         // Locks first; the snapshot that every read below shares starts with the first read after them.
-        await lockDays(trx, days);
+        await runIn(trx, lockDays(days));
         const before = (await trx('daily_sales_stats')
           .whereBetween('day', [from, to])
           .select(
@@ -279,7 +287,7 @@ export function statsService(db: Knex, timeZone: string) {
           }
         }
         const toWrite = products.sorted();
-        await upsertProductDays(trx, toWrite, 'replace');
+        await runIn(trx, upsertProductDays(toWrite, 'replace'));
         changedProductRows += toWrite.length;
 
         // Every order counted above is marked, so its (possibly still queued) event will not count it again.
@@ -318,41 +326,41 @@ export function statsService(db: Knex, timeZone: string) {
    */
   async function countConfirmedMany(orderIds: number[]): Promise<Map<number, StatsOutcome>> {
     const outcomes = new Map<number, StatsOutcome>(orderIds.map((id) => [id, { applied: false }]));
-    // confirmed_at and total never change once set, so they are read before the transaction.
-    const orders = (await db('orders')
-      .whereIn('id', [...new Set(orderIds)])
-      .whereNotNull('confirmed_at')
-      .select('id', 'total', 'confirmed_at')) as { id: number; total: number; confirmed_at: Date }[];
+    const ids = [...new Set(orderIds)];
+    // confirmed_at, total and the order's items never change once set, so they are read before the
+    // transaction, together.
+    const [confirmedRows, itemRows] = await sqlBatches.run(
+      statement(
+        `SELECT id, total, confirmed_at FROM orders WHERE id IN (${placeholders(ids)}) AND confirmed_at IS NOT NULL`,
+        ids,
+      ),
+      statement(
+        `SELECT order_id, product_id, quantity, line_total FROM order_items WHERE order_id IN (${placeholders(ids)})`,
+        ids,
+      ),
+    );
+    const orders = rowsOf<{ id: number; total: number; confirmed_at: Date }>(confirmedRows);
     if (orders.length === 0) return outcomes;
     const dayOf = new Map(orders.map((order) => [Number(order.id), dayOfInstant(order.confirmed_at)]));
     for (const [id, day] of dayOf) outcomes.set(id, { applied: false, day });
     const days = [...new Set(dayOf.values())].sort();
 
-    await withTransaction(db, async (trx) => {
-      await lockDays(trx, days);
-      const counted = new Set(
-        (
-          (await trx('stats_applied_events')
-            .where('kind', 'confirmed')
-            .whereIn('order_id', [...dayOf.keys()])
-            .select('order_id')) as { order_id: number }[]
-        ).map((row) => Number(row.order_id)),
+    // Three round trips: BEGIN, the day locks and the markers' read; then every write with COMMIT.
+    await sqlBatches.transaction(async (tx) => {
+      const locked = await tx.run(
+        ...lockDays(days),
+        statement(
+          `SELECT order_id FROM stats_applied_events WHERE kind = 'confirmed' AND order_id IN (${placeholders([...dayOf.keys()])})`,
+          [...dayOf.keys()],
+        ),
       );
+      const counted = new Set(rowsOf<{ order_id: number }>(locked.at(-1)).map((row) => Number(row.order_id)));
       const toCount = orders.filter((order) => !counted.has(Number(order.id)));
-      if (toCount.length === 0) return;
-      const ids = toCount.map((order) => Number(order.id));
-      await trx.raw(
-        `INSERT INTO stats_applied_events (order_id, kind) VALUES ${ids.map(() => "(?, 'confirmed')").join(', ')}`,
-        ids,
-      );
-      const items = (await trx('order_items')
-        .whereIn('order_id', ids)
-        .select('order_id', 'product_id', 'quantity', 'line_total')) as {
-        order_id: number;
-        product_id: number;
-        quantity: number;
-        line_total: number;
-      }[];
+      if (toCount.length === 0) {
+        await tx.commit();
+        return;
+      }
+      const countedNow = new Set(toCount.map((order) => Number(order.id)));
 
       const daily = new Map<string, { orders: number; units: number; revenue: number }>();
       for (const order of toCount) {
@@ -362,24 +370,37 @@ export function statsService(db: Knex, timeZone: string) {
         daily.set(dayOf.get(Number(order.id))!, row);
       }
       const products = new ProductDays();
-      for (const item of items) {
+      for (const item of rowsOf<{
+        order_id: number;
+        product_id: number;
+        quantity: number;
+        line_total: number;
+      }>(itemRows)) {
+        if (!countedNow.has(Number(item.order_id))) continue;
         const day = dayOf.get(Number(item.order_id))!;
         daily.get(day)!.units += Number(item.quantity);
         products.add(day, Number(item.product_id), Number(item.quantity), Number(item.line_total));
       }
 
-      for (const day of days) {
-        const row = daily.get(day);
-        if (!row) continue;
-        await trx.raw(
-          `UPDATE daily_sales_stats
-              SET orders = orders + ?, units = units + ?, revenue = revenue + ?, updated_at = CURRENT_TIMESTAMP(3)
-            WHERE day = ?`,
-          [row.orders, row.units, row.revenue, day],
-        );
-      }
-      await upsertProductDays(trx, products.sorted(), 'add');
-      for (const id of ids) outcomes.set(id, { applied: true, day: dayOf.get(id)! });
+      await tx.commit(
+        statement(
+          `INSERT INTO stats_applied_events (order_id, kind) VALUES ${[...countedNow].map(() => "(?, 'confirmed')").join(', ')}`,
+          [...countedNow],
+        ),
+        ...days
+          .filter((day) => daily.has(day))
+          .map((day) => {
+            const row = daily.get(day)!;
+            return statement(
+              `UPDATE daily_sales_stats
+                  SET orders = orders + ?, units = units + ?, revenue = revenue + ?, updated_at = CURRENT_TIMESTAMP(3)
+                WHERE day = ?`,
+              [row.orders, row.units, row.revenue, day],
+            );
+          }),
+        ...upsertProductDays(products.sorted(), 'add'),
+      );
+      for (const id of countedNow) outcomes.set(id, { applied: true, day: dayOf.get(id)! });
     });
     return outcomes;
   }
@@ -403,7 +424,7 @@ export function statsService(db: Knex, timeZone: string) {
         const day = dayOfInstant(order.cancelled_at as Date);
         if (await trx('stats_applied_events').where({ order_id: orderId, kind: 'cancelled' }).first())
           return { applied: false, day };
-        await lockDays(trx, [day]);
+        await runIn(trx, lockDays([day]));
         // A locking read: the marker may have been written by a rebuild after this transaction's snapshot.
         const confirmedCounted = await trx('stats_applied_events')
           .where({ order_id: orderId, kind: 'confirmed' })
