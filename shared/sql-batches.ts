@@ -19,6 +19,9 @@ export interface SqlStatement {
 
 export const statement = (sql: string, values: readonly unknown[] = []): SqlStatement => ({ sql, values });
 
+/** `?, ?, ?` for a list of values, e.g. `IN (${placeholders(ids)})`. */
+export const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
+
 /** What one statement answered: rows for a SELECT, a result header for everything else. */
 export type StatementResult = Record<string, unknown>[] | mysql.ResultSetHeader;
 

@@ -3,7 +3,7 @@ import { isDuplicateKeyError } from '../../shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
 import { isSettled, type OrderStatus } from '../../shared/orders/order-status';
 import { ordersRepository, type OrderItemRow, type OrderRow } from '../../shared/orders/orders.repository';
-import { rowsOf, statement } from '../../shared/sql-batches';
+import { placeholders, rowsOf, statement } from '../../shared/sql-batches';
 import { currentRequestId } from '../../shared/tracing';
 import type { BffContext } from '../context';
 import { enqueue } from '../http/enqueue';
@@ -140,7 +140,7 @@ export function ordersService(
     const ids = lines.map((line) => line.productId);
     const [found] = await ctx.sqlBatches.run(
       statement(
-        `SELECT id, name, price FROM products WHERE id IN (${ids.map(() => '?').join(', ')}) AND status = 'active'`,
+        `SELECT id, name, price FROM products WHERE id IN (${placeholders(ids)}) AND status = 'active'`,
         ids,
       ),
     );

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertId, statement, type SqlBatches, type SqlStatement } from '../sql-batches';
+import { insertId, placeholders, statement, type SqlBatches, type SqlStatement } from '../sql-batches';
 import type { OrderStatus } from './order-status';
 
 export interface OrderRow {
@@ -175,7 +175,7 @@ export function transitionStatement(
   const fromList = typeof from === 'string' ? [from] : [...from];
   return statement(
     `UPDATE orders SET ${set.map(([column]) => `${column} = ?`).join(', ')}
-      WHERE id = ? AND status IN (${fromList.map(() => '?').join(', ')})`,
+      WHERE id = ? AND status IN (${placeholders(fromList)})`,
     [...set.map(([, value]) => value), orderId, ...fromList],
   );
 }

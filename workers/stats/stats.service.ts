@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import { isDuplicateKeyError, withTransaction } from '../../shared/db';
 import { addDays, daysBetween, shopDay, shopDayStart } from '../../shared/shop-time';
-import { rowsOf, statement, type SqlBatches, type SqlStatement } from '../../shared/sql-batches';
+import {
+  placeholders,
+  rowsOf,
+  statement,
+  type SqlBatches,
+  type SqlStatement,
+} from '../../shared/sql-batches';
 
 export type StatsOutcome = { applied: boolean; day?: string };
 
@@ -119,8 +125,6 @@ function lockDays(days: string[]): SqlStatement[] {
 async function runIn(trx: Knex.Transaction, statements: SqlStatement[]): Promise<void> {
   for (const { sql, values } of statements) await trx.raw(sql, values as Knex.RawBinding[]);
 }
-
-const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
 /**
  * Sales aggregates, cut into days in the shop's time zone.
