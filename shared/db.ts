@@ -6,22 +6,29 @@ export type { Knex };
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 
-/** Knex options for a MySQL/MariaDB URL: utf8mb4, UTC on the wire and in the session. */
-export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
+/** Sets the session to UTC; run first on every new connection (knex's and shared/sql-batches'). */
+export const SESSION_UTC_SQL = "SET time_zone = '+00:00'";
+
+/** mysql2 connection options for a MySQL/MariaDB URL: utf8mb4, UTC on the wire, big numbers intact. */
+export function mysqlConnectionOptions(databaseUrl: string) {
   const url = new URL(databaseUrl);
   return {
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.replace(/^\//, '') || undefined,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    supportBigNumbers: true,
+  };
+}
+
+/** Knex options for a MySQL/MariaDB URL: utf8mb4, UTC on the wire and in the session. */
+export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
+  return {
     client: 'mysql2',
-    connection: {
-      host: url.hostname,
-      port: Number(url.port || 3306),
-      user: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      database: url.pathname.replace(/^\//, '') || undefined,
-      charset: 'utf8mb4',
-      timezone: 'Z',
-      supportBigNumbers: true,
-      dateStrings: false,
-    },
+    connection: { ...mysqlConnectionOptions(databaseUrl), dateStrings: false },
     pool: {
       min: 0,
       max: poolMax,
@@ -29,7 +36,7 @@ export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
         connection: { query: (sql: string, cb: (error: Error | null) => void) => void },
         done: (error: Error | null, connection: unknown) => void,
       ) {
-        connection.query("SET time_zone = '+00:00'", (error) => done(error, connection));
+        connection.query(SESSION_UTC_SQL, (error) => done(error, connection));
       },
     },
     migrations: {

@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { mysqlConnectionOptions, SESSION_UTC_SQL } from './db';
 
 /**
  * Statements that travel to MySQL together: several statements in one round trip, and transactions whose
@@ -78,17 +79,9 @@ async function send(connection: Queryable, statements: SqlStatement[]): Promise<
 }
 
 export function createSqlBatches(databaseUrl: string, poolMax = 10): SqlBatches {
-  const url = new URL(databaseUrl);
   const pool = mysql.createPool({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.replace(/^\//, '') || undefined,
     // As knex's connections (shared/db.ts): utf8mb4, UTC on the wire and in the session.
-    charset: 'utf8mb4',
-    timezone: 'Z',
-    supportBigNumbers: true,
+    ...mysqlConnectionOptions(databaseUrl),
     multipleStatements: true,
     // No stack captured per query (mysql2's promise API does so by default, ~3% of a worker's CPU): an
     // error still names the statement's failure; its stack starts in mysql2 instead of the caller.
@@ -98,7 +91,7 @@ export function createSqlBatches(databaseUrl: string, poolMax = 10): SqlBatches 
   });
   // Queued ahead of anything else on a new connection; one that cannot set it is not used.
   pool.pool.on('connection', (connection) => {
-    connection.query("SET time_zone = '+00:00'", (error) => {
+    connection.query(SESSION_UTC_SQL, (error) => {
       if (error) connection.destroy();
     });
   });
