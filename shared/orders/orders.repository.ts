@@ -163,20 +163,17 @@ export function transitionStatement(
   extra: { failureReason?: string } = {},
 ): SqlStatement {
   const now = new Date();
-  const set: [string, unknown][] = [
-    ['status', to],
-    ['updated_at', now],
-    ...(extra.failureReason === undefined
-      ? []
-      : [['failure_reason', extra.failureReason.slice(0, 500)] as [string, unknown]]),
-    ...(to === 'CONFIRMED' ? [['confirmed_at', now] as [string, unknown]] : []),
-    ...(to === 'CANCELLED' ? [['cancelled_at', now] as [string, unknown]] : []),
-  ];
+  const set: Record<string, unknown> = { status: to, updated_at: now };
+  if (extra.failureReason !== undefined) set.failure_reason = extra.failureReason.slice(0, 500);
+  if (to === 'CONFIRMED') set.confirmed_at = now;
+  if (to === 'CANCELLED') set.cancelled_at = now;
   const fromList = typeof from === 'string' ? [from] : [...from];
   return statement(
-    `UPDATE orders SET ${set.map(([column]) => `${column} = ?`).join(', ')}
+    `UPDATE orders SET ${Object.keys(set)
+      .map((column) => `${column} = ?`)
+      .join(', ')}
       WHERE id = ? AND status IN (${placeholders(fromList)})`,
-    [...set.map(([, value]) => value), orderId, ...fromList],
+    [...Object.values(set), orderId, ...fromList],
   );
 }
 
