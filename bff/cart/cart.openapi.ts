@@ -2,14 +2,20 @@ import { z } from 'zod';
 import { availability } from '../catalogue/catalogue.openapi';
 import { id, won } from '../openapi/common-schemas';
 import type { RouteDoc } from '../openapi/route-doc';
-import { addItemBody, guestCartIdHeader, productIdParams, setQuantityBody } from './cart.schemas';
+import {
+  MAX_LINE_QUANTITY,
+  addItemBody,
+  guestCartIdHeader,
+  productIdParams,
+  setQuantityBody,
+} from './cart.schemas';
 
 const cartLine = z
   .strictObject({
     productId: id,
     name: z.string().nullable().meta({ description: 'Null only when the product row no longer exists' }),
     unitPrice: won.meta({ description: 'The product’s current price; 0 only when its row no longer exists' }),
-    quantity: z.int().min(1).max(99),
+    quantity: z.int().min(1).max(MAX_LINE_QUANTITY),
     lineTotal: won.meta({ description: 'unitPrice × quantity; 0 for a removed product' }),
     availability,
     imageUrl: z.string().nullable(),

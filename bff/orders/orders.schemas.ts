@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { pathId } from '../http/path-id';
 import { ORDER_STATUSES } from '../../shared/orders/order-status';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from '../../shared/carts/cart-limits';
 
-const quantity = z.int().min(1).max(99);
+// An order takes what a cart may hold, so an order from a full cart is never cut short.
+const quantity = z.int().min(1).max(MAX_LINE_QUANTITY);
 const productId = z.int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const shippingAddress = z.strictObject({
@@ -27,7 +29,7 @@ export const placeOrderBody = z
     items: z
       .array(z.strictObject({ productId, quantity }))
       .min(1)
-      .max(50)
+      .max(MAX_CART_LINES)
       .refine(
         (items) => new Set(items.map((item) => item.productId)).size === items.length,
         'lists a product twice',

@@ -174,7 +174,7 @@ export function ordersService(
         return sameRequest(existing, hash);
       };
 
-      const lines = input.fromCart ? (await deps.cartLines(userId)).slice(0, 50) : (input.items ?? []);
+      const lines = input.fromCart ? await deps.cartLines(userId) : (input.items ?? []);
       if (lines.length === 0) return replayOr(new CartEmptyError('The cart is empty'));
       let items: Awaited<ReturnType<typeof priceLines>>;
       try {

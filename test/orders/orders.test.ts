@@ -2,6 +2,7 @@ import { startPaymentGateway } from '../../fakes/payment-gateway';
 import type { StartedFake } from '../../fakes/fake-server';
 import { paymentsService } from '../../workers/payments/payments.service';
 import { TossPaymentsGateway } from '../../workers/payments/toss-payments-gateway';
+import { MAX_CART_LINES } from '../../shared/carts/cart-limits';
 import { insertProducts, stockPicture } from '../support/products';
 import { call, createUserWithToken, eventually, startStack, type TestStack } from '../support/stack';
 
@@ -223,6 +224,41 @@ describe('orders through the gateway, the workers and the payment gateway', () =
       return read.body.lines.length === 1 ? read.body : undefined;
     });
     expect(cart.lines.map((line: { productId: number }) => line.productId)).toEqual([later]);
+  });
+
+  it('when a full cart is ordered, then the order takes every line the cart holds', async () => {
+    const shopper = await createUserWithToken(stack);
+    const productIds = await insertProducts(
+      stack.database.db,
+      Array.from({ length: MAX_CART_LINES }, () => ({ price: 1_000, stock: 5 })),
+    );
+    for (const productId of productIds) {
+      const add = await call(stack.url, 'POST', '/api/cart/items', {
+        token: shopper.token,
+        body: { productId, quantity: 1 },
+      });
+      expect(add.status).toBe(200);
+    }
+    const placed = await place(
+      { fromCart: true, shippingAddress: address, paymentMethod: 'card' },
+      { token: shopper.token, prefer: 'wait=10' },
+    );
+    expect(placed.body.status).toBe('CONFIRMED');
+    expect(placed.body.order.items).toHaveLength(MAX_CART_LINES);
+    expect(placed.body.order.total).toBe(MAX_CART_LINES * 1_000);
+  });
+
+  it('when an order lists as many items as a cart may hold, then it is accepted; one more is 400', async () => {
+    const productIds = await insertProducts(
+      stack.database.db,
+      Array.from({ length: MAX_CART_LINES + 1 }, () => ({ price: 1_000, stock: 5 })),
+    );
+    const items = productIds.map((productId) => ({ productId, quantity: 1 }));
+    const tooMany = await place({ items, shippingAddress: address, paymentMethod: 'card' });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.code).toBe('VALIDATION_FAILED');
+    const full = await place({ items: items.slice(1), shippingAddress: address, paymentMethod: 'card' });
+    expect(full.status).toBe(202);
   });
 
   it('when the cart is empty, then placing from it is 422 CART_EMPTY', async () => {
