@@ -36,6 +36,10 @@ export interface PaymentGatewayKnobs {
   lostResponseRate: number;
   /** Confirms for these order ids are always declined. */
   declineOrderIds: string[];
+  /** The next this many /v1 calls answer 429 TOO_MANY_REQUESTS with `Retry-After`, doing nothing. */
+  throttleNextCalls: number;
+  /** The `Retry-After` seconds of those 429 answers. */
+  throttleRetryAfterSeconds: number;
 }
 
 export interface PaymentGatewayOptions extends Partial<PaymentGatewayKnobs> {
@@ -115,6 +119,8 @@ const knobsSchema = z.strictObject({
   timeoutRate: rateSchema.optional(),
   lostResponseRate: rateSchema.optional(),
   declineOrderIds: z.array(z.string().min(1)).optional(),
+  throttleNextCalls: z.int().min(0).max(1_000_000).optional(),
+  throttleRetryAfterSeconds: z.int().min(1).max(3600).optional(),
   seed: z.int().optional(),
 });
 
@@ -160,6 +166,8 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
     errorRate: options.errorRate ?? 0,
     timeoutRate: options.timeoutRate ?? 0,
     lostResponseRate: options.lostResponseRate ?? 0,
+    throttleNextCalls: options.throttleNextCalls ?? 0,
+    throttleRetryAfterSeconds: options.throttleRetryAfterSeconds ?? 1,
     declineOrderIds: [...(options.declineOrderIds ?? [])],
   };
   knobsSchema.parse({ ...initialKnobs, seed: options.seed });
@@ -321,6 +329,14 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
     }
     if (!(await delay(state.knobs.latencyMs, lifecycle.shutdownSignal))) {
       req.socket.destroy();
+      return;
+    }
+    if (state.knobs.throttleNextCalls > 0) {
+      state.knobs.throttleNextCalls -= 1;
+      res
+        .status(429)
+        .set('Retry-After', String(state.knobs.throttleRetryAfterSeconds))
+        .json({ code: 'TOO_MANY_REQUESTS', message: '요청량이 초과되었습니다. 잠시 후 다시 시도해주세요.' });
       return;
     }
     if (chance(random, state.knobs.timeoutRate)) {

@@ -4,6 +4,7 @@ import {
   type ConnectionOptions,
   type Job,
   type JobsOptions,
+  type MinimalJob,
   type WorkerOptions,
 } from 'bullmq';
 
@@ -52,6 +53,32 @@ export const DEFAULT_RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOn
   removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
 };
 
+/** The longest a provider's Retry-After may hold a job back: a bad hint cannot park a job for hours. */
+export const MAX_HINTED_RETRY_DELAY_MS = 5 * 60 * 1000;
+
+/**
+ * A backoff type for jobs that call external providers: exponential from `delay`, but never sooner than the
+ * provider asked. An error thrown by a handler that carries `retryAfterMs` (the provider's `Retry-After` on a
+ * 429 or 503) sets the floor, capped at {@link MAX_HINTED_RETRY_DELAY_MS}, so a throttled job waits as told
+ * instead of spending its attempts on answers that cannot succeed yet.
+ */
+export const HINTED_EXPONENTIAL_BACKOFF = 'hinted-exponential';
+
+/** The delay before retry `attemptsMade` + 1 under {@link HINTED_EXPONENTIAL_BACKOFF}. */
+export function hintedExponentialDelay(attemptsMade: number, baseDelayMs: number, error: unknown): number {
+  const exponential = Math.round(2 ** Math.max(0, attemptsMade - 1) * baseDelayMs);
+  const hint = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  if (typeof hint !== 'number' || !Number.isFinite(hint) || hint <= 0) return exponential;
+  return Math.max(exponential, Math.min(hint, MAX_HINTED_RETRY_DELAY_MS));
+}
+
+function backoffStrategy(attemptsMade: number, type?: string, error?: Error, job?: MinimalJob): number {
+  if (type !== HINTED_EXPONENTIAL_BACKOFF) throw new Error(`unknown backoff strategy ${String(type)}`);
+  const backoff = job?.opts.backoff;
+  const baseDelayMs = typeof backoff === 'object' ? (backoff.delay ?? 1000) : 1000;
+  return hintedExponentialDelay(attemptsMade, baseDelayMs, error);
+}
+
 export function defineQueue<J extends JobMap>(
   name: string,
   defaultJobOptions: JobsOptions,
@@ -81,7 +108,7 @@ export function defineQueue<J extends JobMap>(
           if (!handler) throw new Error(`queue ${name} has no handler for job "${job.name}"`);
           return handler(job);
         },
-        { connection, prefix, ...options },
+        { connection, prefix, ...options, settings: { backoffStrategy, ...options.settings } },
       );
     },
   };

@@ -1,4 +1,4 @@
-import { defineQueue, type TracedPayload } from './define-queue';
+import { HINTED_EXPONENTIAL_BACKOFF, defineQueue, type TracedPayload } from './define-queue';
 
 /** Charges and refunds through the external payment gateway, keyed by order id. */
 export type PaymentJobs = {
@@ -12,5 +12,6 @@ export interface PaymentOrderRef extends TracedPayload {
 
 export const paymentsQueue = defineQueue<PaymentJobs>('payments', {
   attempts: 10,
-  backoff: { type: 'exponential', delay: 1000 },
+  // The gateway's Retry-After on a 429/503 sets the floor of the next delay (PaymentGatewayUnavailableError).
+  backoff: { type: HINTED_EXPONENTIAL_BACKOFF, delay: 1000 },
 });

@@ -140,6 +140,35 @@ describe('orders under faults', () => {
         { id: products[1]!, initial: 15 },
       ]);
     });
+
+    it('when the gateway answers 429 with Retry-After, then the charge waits that long before its next call', async () => {
+      const [productId] = await insertProducts(stack.database.db, [{ price: 12_000, stock: 5 }]);
+      const user = await createUserWithToken(stack);
+      const since = new Date().toISOString();
+      await control(pg, { throttleNextCalls: 1, throttleRetryAfterSeconds: 3 });
+      const placed = await call(stack.url, 'POST', '/api/orders', {
+        token: user.token,
+        headers: { 'idempotency-key': `throttled-${Date.now()}` },
+        body: { items: [{ productId, quantity: 1 }], shippingAddress: address, paymentMethod: 'card' },
+      });
+      expect(placed.status).toBe(202);
+      await eventually(
+        async () => {
+          const row = await stack.database.db('orders').where('id', placed.body.orderId).first('status');
+          return row?.status === 'CONFIRMED' ? row : undefined;
+        },
+        30_000,
+        'the throttled order confirmed',
+      );
+      const { calls } = (await (await fetch(`${pg.url}/__calls`)).json()) as {
+        calls: { path: string; status: number | null; at: string }[];
+      };
+      const recent = calls.filter((record) => record.path.startsWith('/v1/') && record.at >= since);
+      const throttled = recent.findIndex((record) => record.status === 429);
+      expect(throttled).toBeGreaterThanOrEqual(0);
+      const next = recent[throttled + 1]!;
+      expect(Date.parse(next.at) - Date.parse(recent[throttled]!.at)).toBeGreaterThanOrEqual(2_900);
+    });
   });
 
   describe('a worker process killed mid-job', () => {

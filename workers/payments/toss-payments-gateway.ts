@@ -13,6 +13,14 @@ interface TossError {
   message?: string;
 }
 
+/** A `Retry-After` header (delay-seconds or an HTTP-date) as milliseconds from now, if it is usable. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 /** Toss Payments over HTTP: Basic auth with the secret key, the order's trace id on every call. */
 export class TossPaymentsGateway implements PaymentGateway {
   /** One keep-alive connection pool to the gateway's origin: undici's request costs far less CPU than fetch. */
@@ -58,10 +66,9 @@ export class TossPaymentsGateway implements PaymentGateway {
     }
     const status = response.statusCode;
     if (status >= 500 || status === 429 || status === 409) {
-      const retryAfter = Number(response.headers['retry-after']);
       throw new PaymentGatewayUnavailableError(
         `payment gateway answered ${status}`,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+        retryAfterMs(response.headers['retry-after']),
       );
     }
     return { status, json };
