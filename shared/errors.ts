@@ -1,3 +1,5 @@
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailableError } from './db-errors';
+
 /**
  * The error classes of the project. Each carries its HTTP status and a stable `code` that clients can
  * branch on (docs/errors.md lists them), so no error reaches a client as an accidental 500.
@@ -104,7 +106,10 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId?: string };
 }
 
-/** Maps any thrown value to a status and body; unknown errors become a 500 that leaks nothing. */
+/**
+ * Maps any thrown value to a status and body: a database that cannot serve right now is a 503 with
+ * Retry-After; other unknown errors become a 500 that leaks nothing.
+ */
 export function toErrorResponse(
   error: unknown,
   requestId: string | undefined,
@@ -118,6 +123,19 @@ export function toErrorResponse(
           code: error.code,
           message: error.message,
           ...(error.details === undefined ? {} : { details: error.details }),
+          requestId,
+        },
+      },
+    };
+  }
+  if (isDatabaseUnavailableError(error)) {
+    return {
+      status: 503,
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      body: {
+        error: {
+          code: 'SERVICE_UNAVAILABLE',
+          message: 'The database is unavailable; try again shortly',
           requestId,
         },
       },
