@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// A frozen copy of shared/orders/order-status.ts as of this migration: a later change to the app's list
+// A frozen copy of shared/orders/order-state-machine.ts (then order-status.ts) as of this migration: a later change to the app's list
 // must come with its own migration, never alter what this one created.
 const ORDER_STATUSES = [
   'PENDING',

@@ -53,6 +53,26 @@ export const DEFAULT_RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOn
   removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
 };
 
+const LIVE_JOB_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+/**
+ * Adds the job unless one with its id is still waiting, delayed or running. One that finished — completed,
+ * or failed for good after its attempts — is removed first: a duplicate id is ignored while its job exists,
+ * so an exhausted job would otherwise block every later re-drive of the same step. True when it added.
+ */
+export async function redrive<J extends JobMap, N extends keyof J & string>(
+  producer: TypedQueue<J>,
+  name: N,
+  data: J[N],
+  jobId: string,
+): Promise<boolean> {
+  const state = await producer.queue.getJobState(jobId);
+  if (LIVE_JOB_STATES.has(state)) return false;
+  if (state !== 'unknown') await producer.queue.remove(jobId);
+  await producer.add(name, data, { jobId });
+  return true;
+}
+
 /** The longest a provider's Retry-After may hold a job back: a bad hint cannot park a job for hours. */
 export const MAX_HINTED_RETRY_DELAY_MS = 5 * 60 * 1000;
 

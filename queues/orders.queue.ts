@@ -17,6 +17,3 @@ export const ordersQueue = defineQueue<OrderJobs>('orders', {
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
 });
-
-/** Job ids are idempotency keys: one placement job per order while it exists. */
-export const orderJobId = (kind: 'place' | 'cancel', orderId: number): string => `${kind}-${orderId}`;

@@ -11,7 +11,7 @@ import type { WorkerContext, WorkerProducers } from './context';
 import { createWorkerMetrics, startMetricsServer, workerMetricsPort, type MetricsServer } from './metrics';
 import { startDomainWorker } from './run-domain';
 import type { DomainPlan } from './worker-plan';
-import { scheduleRepeatableJobs } from './schedules';
+import { keepRepeatableJobsScheduled } from './schedules';
 
 export interface RunningWorkers {
   ctx: WorkerContext;
@@ -88,7 +88,7 @@ export async function startWorkers(
     logger.info({ queue: domain, concurrency }, 'worker started');
     return worker;
   });
-  await scheduleRepeatableJobs(
+  const stopScheduling = await keepRepeatableJobsScheduled(
     ctx,
     plan.map((entry) => entry.domain),
   );
@@ -97,6 +97,7 @@ export async function startWorkers(
     workers,
     metrics: metricsServer,
     async close(timeoutMs) {
+      stopScheduling();
       // worker.close() waits for active jobs with no deadline; past ours, force-close so the jobs return to
       // the queue through the stall check instead of keeping the process alive.
       await withTimeout(Promise.all(workers.map((worker) => worker.close())), timeoutMs, 'active jobs').catch(

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { OrderStatus } from '../../shared/orders/order-status';
+import type { OrderStatus } from '../../shared/orders/order-state-machine';
 import type { InstantBounds } from './date-range';
 
 export interface AdminOrderListRow {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { OrderStatus } from '../../shared/orders/order-status';
+import type { OrderStatus } from '../../shared/orders/order-state-machine';
 
 export interface DailySales {
   day: string;

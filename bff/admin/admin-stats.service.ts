@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, daysBetween, shopDay, shopDayStart } from '../../shared/shop-time';
 import { currentRequestId } from '../../shared/tracing';
+import { WORKING_STATUSES } from '../../shared/orders/order-state-machine';
 import { auditRepository } from '../audit/audit.repository';
 import type { BffContext } from '../context';
 import { enqueue } from '../http/enqueue';
@@ -9,7 +10,8 @@ import { adminStatsRepository, type DailySales } from './admin-stats.repository'
 import { dayRange } from './date-range';
 
 /** Orders still being worked on: the overview's "pending" count. */
-const PENDING_STATUSES = ['PENDING', 'STOCK_RESERVED', 'CANCEL_REQUESTED'] as const;
+// Orders in progress: those that still owe a step.
+const PENDING_STATUSES = WORKING_STATUSES;
 const DEFAULT_RANGE_DAYS = 30;
 
 export interface SalesFigures {

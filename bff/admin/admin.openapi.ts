@@ -123,7 +123,9 @@ const JOB_STATES = {
 const orderJob = z
   .strictObject({
     queue: z.string(),
-    id: z.string().meta({ description: '<step>-<orderId>, or <step>-<orderId>-sweep for a re-run' }),
+    id: z
+      .string()
+      .meta({ description: '<step>-<orderId> (queues/order-job-ids.ts); a re-run replaces a finished job' }),
     name: z.string(),
     state: z.enum(JOB_STATES),
     attemptsMade: count,

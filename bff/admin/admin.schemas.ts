@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pathId } from '../http/path-id';
-import { ORDER_STATUSES } from '../../shared/orders/order-status';
+import { ORDER_STATUSES } from '../../shared/orders/order-state-machine';
 import { addDays } from '../../shared/shop-time';
 
 /** A calendar day, YYYY-MM-DD, that exists (no 2026-02-30). */

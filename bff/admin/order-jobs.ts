@@ -1,13 +1,6 @@
 import type { DomainName } from '../../queues';
+import { ORDER_JOB_KINDS, orderJobId, type OrderJobKind } from '../../queues/order-job-ids';
 import type { QueueRegistry } from './queue-registry';
-
-/** The jobs an order may have had, by queue: each step's id is `<step>-<orderId>`, plus the sweeper's re-runs. */
-const ORDER_JOB_STEPS: { domain: DomainName; steps: string[] }[] = [
-  { domain: 'orders', steps: ['place', 'cancel'] },
-  { domain: 'stock', steps: ['reserve', 'release'] },
-  { domain: 'payments', steps: ['charge', 'refund'] },
-  { domain: 'stats', steps: ['stats-confirmed', 'stats-cancelled'] },
-];
 
 export interface OrderJobView {
   queue: string;
@@ -31,8 +24,8 @@ const iso = (ms: number | undefined): string | null => (ms ? new Date(ms).toISOS
  * oldest first. Ids are known from the order id, so each is one getJob, no scan of any queue.
  */
 export async function orderJobHistory(queues: QueueRegistry, orderId: number): Promise<OrderJobView[]> {
-  const lookups = ORDER_JOB_STEPS.flatMap(({ domain, steps }) =>
-    steps.flatMap((step) => [`${step}-${orderId}`, `${step}-${orderId}-sweep`].map((id) => ({ domain, id }))),
+  const lookups = (Object.entries(ORDER_JOB_KINDS) as [DomainName, readonly OrderJobKind[]][]).flatMap(
+    ([domain, kinds]) => kinds.map((kind) => ({ domain, id: orderJobId(kind, orderId) })),
   );
   const found = await Promise.all(
     lookups.map(async ({ domain, id }) => {

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { isSettled } from '../../shared/orders/order-status';
+import { isSettled } from '../../shared/orders/order-state-machine';
 import type { OrderView, OrdersService } from './orders.service';
 import type { OrderEventsListener } from './order-events.listener';
 

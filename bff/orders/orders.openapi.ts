@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../../shared/orders/order-status';
+import { ORDER_STATUSES } from '../../shared/orders/order-state-machine';
 import { nullableTimestamp, timestamp, won } from '../openapi/common-schemas';
 import type { RouteDoc } from '../openapi/route-doc';
 import {
@@ -37,6 +37,9 @@ export const orderView = z
     updatedAt: timestamp,
     confirmedAt: nullableTimestamp,
     cancelledAt: nullableTimestamp,
+    cancelRequestedAt: nullableTimestamp.meta({
+      description: 'When the customer’s cancel was accepted; from then on no charge starts',
+    }),
     links,
   })
   .meta({ id: 'Order' });
@@ -115,14 +118,23 @@ export const orderRouteDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/orders/:id/cancel',
-    summary: 'Cancel (refund and stock return happen in the workers)',
+    summary:
+      'Cancel: recorded at once, finished by the workers (no charge starts; a charge made is refunded)',
     tag: 'orders',
     auth: 'user',
     params: orderIdParams,
     responses: {
       202: {
-        description: 'Cancellation requested',
-        schema: z.strictObject({ orderId: z.int().positive(), status, links }),
+        description:
+          'Cancel recorded: `status` is the order’s state now (CANCELLED when nothing was taken yet, else ' +
+          'CANCEL_REQUESTED or STOCK_RESERVED until the workers finish); asking again is harmless and ' +
+          're-drives it. 409 ORDER_NOT_CANCELLABLE (details.status) when the order is already final.',
+        schema: z.strictObject({
+          orderId: z.int().positive(),
+          status,
+          cancelRequestedAt: timestamp,
+          links,
+        }),
       },
     },
     errors: [400, 404, 409, 503],

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { isSettled } from '../../shared/orders/order-status';
+import { isSettled } from '../../shared/orders/order-state-machine';
 import { cartService } from '../cart/cart.service';
 import type { BffContext } from '../context';
 import { requireUser } from '../http/identity';
@@ -63,7 +63,12 @@ export function orderRoutes(ctx: BffContext): Router {
     const { userId } = requireUser(req);
     const { id } = parseInput(orderIdParams, req.params, 'order id');
     const order = await orders.cancel(userId, id);
-    res.status(202).json({ orderId: id, status: order.status, links: orderLinks(id) });
+    res.status(202).json({
+      orderId: id,
+      status: order.status,
+      cancelRequestedAt: order.cancel_requested_at,
+      links: orderLinks(id),
+    });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pathId } from '../http/path-id';
-import { ORDER_STATUSES } from '../../shared/orders/order-status';
+import { ORDER_STATUSES } from '../../shared/orders/order-state-machine';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from '../../shared/carts/cart-limits';
 
 // An order takes what a cart may hold, so an order from a full cart is never cut short.

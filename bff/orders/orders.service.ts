@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isDuplicateKeyError } from '../../shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
-import { isSettled, type OrderStatus } from '../../shared/orders/order-status';
+import { redrive } from '../../queues/define-queue';
+import { orderJobId } from '../../queues/order-job-ids';
+import { isSettled, type OrderStatus } from '../../shared/orders/order-state-machine';
 import { ordersRepository, type OrderItemRow, type OrderRow } from '../../shared/orders/orders.repository';
 import { placeholders, rowsOf, statement } from '../../shared/sql-batches';
 import { currentRequestId } from '../../shared/tracing';
@@ -54,6 +56,7 @@ export interface OrderView {
   updatedAt: Date;
   confirmedAt: Date | null;
   cancelledAt: Date | null;
+  cancelRequestedAt: Date | null;
   links: OrderLinks;
 }
 
@@ -86,6 +89,7 @@ function toView(order: OrderRow, items: OrderItemRow[]): OrderView {
     updatedAt: order.updated_at,
     confirmedAt: order.confirmed_at,
     cancelledAt: order.cancelled_at,
+    cancelRequestedAt: order.cancel_requested_at,
     links: orderLinks(Number(order.id)),
   };
 }
@@ -209,7 +213,7 @@ export function ordersService(
         ctx.producers.orders.add(
           'place',
           { orderId, requestId: currentRequestId() },
-          { jobId: `place-${orderId}` },
+          { jobId: orderJobId('place', orderId) },
         ),
       ).catch((error: unknown) =>
         ctx.logger.warn({ err: error, orderId }, 'enqueue failed; the sweeper will pick the order up'),
@@ -266,18 +270,28 @@ export function ordersService(
       };
     },
 
-    /** Asks the workers to cancel; refund and stock return happen there. */
+    /**
+     * Records the customer's cancel on the order in one statement (the order-state-machine's CANCEL_MOVES),
+     * then asks the workers to finish it. The request is durable before the answer: a lost job is re-driven
+     * by the sweeper, and asking again re-drives it at once. An order already final is a 409 naming its state.
+     */
     async cancel(userId: number, orderId: number): Promise<OrderRow> {
-      const order = await findMine(userId, orderId);
-      if (!['PENDING', 'STOCK_RESERVED', 'CONFIRMED', 'CANCEL_REQUESTED'].includes(order.status)) {
-        throw new OrderNotCancellableError(`An order in status ${order.status} cannot be cancelled`);
+      const { accepted, order } = await orders.requestCancel(userId, orderId);
+      if (!order) throw new NotFoundError('Order not found');
+      if (!accepted) {
+        throw new OrderNotCancellableError(`An order in status ${order.status} cannot be cancelled`, {
+          details: { status: order.status },
+        });
       }
       await enqueue(() =>
-        ctx.producers.orders.add(
+        redrive(
+          ctx.producers.orders,
           'cancel',
           { orderId, requestId: currentRequestId() },
-          { jobId: `cancel-${orderId}` },
+          orderJobId('cancel', orderId),
         ),
+      ).catch((error: unknown) =>
+        ctx.logger.warn({ err: error, orderId }, 'cancel enqueue failed; the sweeper will finish the cancel'),
       );
       return order;
     },

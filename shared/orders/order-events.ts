@@ -1,5 +1,5 @@
 import { appKey, type Redis } from '../redis';
-import type { OrderStatus } from './order-status';
+import type { OrderStatus } from './order-state-machine';
 
 /** A state change of one order, published by the workers for `Prefer: wait` and the SSE stream. */
 export interface OrderEvent {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { insertId, placeholders, statement, type SqlBatches, type SqlStatement } from '../sql-batches';
-import type { OrderStatus } from './order-status';
+import { CANCEL_MOVES, WORKING_STATUSES, assertTransition, type OrderStatus } from './order-state-machine';
 
 export interface OrderRow {
   id: number;
@@ -18,6 +18,8 @@ export interface OrderRow {
   updated_at: Date;
   confirmed_at: Date | null;
   cancelled_at: Date | null;
+  /** When the customer's cancel was accepted: from then on no charge starts (order-state-machine.ts). */
+  cancel_requested_at: Date | null;
 }
 
 export interface OrderItemRow {
@@ -48,11 +50,12 @@ export interface NewOrder {
 export const ORDER_ITEMS_BY_ORDER_KEY = 'order_items_order_id_product_id_unique';
 
 /**
- * Writes orders and order_items: placement (BFF) and transitions (workers); every transition names the
- * status it expects. The statements below the repository (`transitionStatement`, `lockWithItemsStatement`)
- * are for batched transactions (shared/sql-batches). Two statements elsewhere change an order together with
- * another table, in one statement, with the same rule: the stock reservation (stock.repository
- * takeForOrder) and the confirmed charge (payments.repository succeedAndConfirm).
+ * The only code that writes orders and order_items: placement (BFF), the customer's cancel request (BFF) and
+ * every move of the state machine (workers). Each move is built by a statement builder below, which asks
+ * order-state-machine.ts whether the move is allowed and names the status it expects; the builders are
+ * also what the batched transactions of the stock and payments domains send (shared/sql-batches), so a
+ * move that changes another table in the same statement (`reserveItemsStatement`,
+ * `confirmChargeStatement`) is still written here.
  */
 export function ordersRepository(db: Knex) {
   return {
@@ -128,13 +131,29 @@ export function ordersRepository(db: Knex) {
     findStuck(
       olderThanSeconds: number,
       limit: number,
-    ): Promise<Pick<OrderRow, 'id' | 'status' | 'request_id'>[]> {
+    ): Promise<Pick<OrderRow, 'id' | 'status' | 'request_id' | 'cancel_requested_at'>[]> {
       return db('orders')
-        .whereIn('status', ['PENDING', 'STOCK_RESERVED', 'CANCEL_REQUESTED'])
+        .whereIn('status', WORKING_STATUSES)
         .where('updated_at', '<', new Date(Date.now() - olderThanSeconds * 1000))
         .orderBy('id')
         .limit(limit)
-        .select('id', 'status', 'request_id');
+        .select('id', 'status', 'request_id', 'cancel_requested_at');
+    },
+
+    /**
+     * Records the customer's cancel of their order and makes its CANCEL_MOVES, in one statement: the
+     * request is durable before the BFF answers. Returns the order as it is now (undefined when it is not
+     * the user's); `accepted` is false when it was already in a state that cannot be cancelled.
+     */
+    async requestCancel(
+      userId: number,
+      orderId: number,
+    ): Promise<{ accepted: boolean; order: OrderRow | undefined }> {
+      const { sql, values } = requestCancelStatement(userId, orderId);
+      const [result] = (await db.raw(sql, values as Knex.RawBinding[])) as [{ affectedRows: number }];
+      const order = (await db('orders').where({ id: orderId, user_id: userId }).first()) as
+        OrderRow | undefined;
+      return { accepted: result.affectedRows === 1, order };
     },
 
     /** Declined orders whose reservation was not yet returned. */
@@ -154,7 +173,7 @@ export type OrdersRepository = ReturnType<typeof ordersRepository>;
 
 /**
  * The conditional UPDATE behind every transition: it changes the order only while it is in `from`, so one
- * affected row means this caller moved it.
+ * affected row means this caller moved it. A move order-state-machine.ts does not allow throws here.
  */
 export function transitionStatement(
   orderId: number,
@@ -162,6 +181,7 @@ export function transitionStatement(
   to: OrderStatus,
   extra: { failureReason?: string } = {},
 ): SqlStatement {
+  assertTransition(from, to);
   const now = new Date();
   const set: Record<string, unknown> = { status: to, updated_at: now };
   if (extra.failureReason !== undefined) set.failure_reason = extra.failureReason.slice(0, 500);
@@ -176,6 +196,78 @@ export function transitionStatement(
     [...Object.values(set), orderId, ...fromList],
   );
 }
+
+/**
+ * The customer's cancel: records the request (the first time) and moves the order as CANCEL_MOVES says, only
+ * while it is cancellable and the user's. MySQL and MariaDB assign a single-table UPDATE's columns left to
+ * right, each seeing the ones before: `cancelled_at` reads the old status, so it is set before `status`.
+ */
+export function requestCancelStatement(userId: number, orderId: number): SqlStatement {
+  const moves = Object.entries(CANCEL_MOVES) as [OrderStatus, OrderStatus][];
+  for (const [from, to] of moves) if (from !== to) assertTransition(from, to);
+  const now = new Date();
+  const cancelledNow = moves.filter(([, to]) => to === 'CANCELLED').map(([from]) => from);
+  return statement(
+    `UPDATE orders
+        SET cancelled_at = IF(status IN (${placeholders(cancelledNow)}), ?, cancelled_at),
+            cancel_requested_at = COALESCE(cancel_requested_at, ?),
+            status = CASE status ${moves.map(() => 'WHEN ? THEN ?').join(' ')} ELSE status END,
+            updated_at = ?
+      WHERE id = ? AND user_id = ? AND status IN (${placeholders(moves)})`,
+    [...cancelledNow, now, now, ...moves.flat(), now, orderId, userId, ...moves.map(([from]) => from)],
+  );
+}
+
+/**
+ * Takes every item of a PENDING order from stock and moves the order to STOCK_RESERVED, in one
+ * statement. A product that is not active or has fewer units than its item asks for is left alone (stock
+ * never goes below zero), as is everything when the order is no longer PENDING: so the order and each of
+ * its products changed only when the affected rows are the item count + 1.
+ *
+ * The caller holds the locks on the order, its items and their products (`lockWithItemsStatement`), so
+ * this only has to touch those rows and no others. STRAIGHT_JOIN and the index hints make it read exactly
+ * them: left to itself, the optimizer scans a small products table, locking other orders' products while
+ * this one holds its own, which can deadlock. Each row of a multi-table UPDATE changes once.
+ */
+export function reserveItemsStatement(orderId: number): SqlStatement {
+  assertTransition('PENDING', 'STOCK_RESERVED');
+  return statement(
+    `UPDATE orders o
+       STRAIGHT_JOIN order_items i FORCE INDEX (${ORDER_ITEMS_BY_ORDER_KEY})
+         ON i.order_id = o.id
+       STRAIGHT_JOIN products p FORCE INDEX (PRIMARY) ON p.id = i.product_id
+        SET p.stock = p.stock - i.quantity, o.status = ?, o.updated_at = ?
+      WHERE o.id = ? AND o.status = ? AND p.status = 'active' AND p.stock >= i.quantity`,
+    ['STOCK_RESERVED', new Date(), orderId, 'PENDING'],
+  );
+}
+
+/**
+ * Records a succeeded charge and moves its STOCK_RESERVED order on, in one statement (both rows change or
+ * neither): to CONFIRMED, or — when the customer asked to cancel while the charge was under way — to
+ * CANCEL_REQUESTED, whose refund follows. `confirmed_at` is set either way: the order was paid, which the
+ * statistics count (and count back when it is cancelled). Nothing changes when the order has moved on.
+ */
+export function confirmChargeStatement(
+  paymentId: number,
+  orderId: number,
+  gatewayPaymentKey: string,
+): SqlStatement {
+  assertTransition('STOCK_RESERVED', 'CONFIRMED');
+  assertTransition('STOCK_RESERVED', 'CANCEL_REQUESTED');
+  const now = new Date();
+  return statement(
+    `UPDATE payments p JOIN orders o ON o.id = p.order_id
+        SET p.status = 'succeeded', p.gateway_payment_key = ?, p.last_error = NULL, p.updated_at = ?,
+            o.status = IF(o.cancel_requested_at IS NULL, ?, ?), o.confirmed_at = ?, o.updated_at = ?
+      WHERE p.id = ? AND o.id = ? AND o.status = ?`,
+    [gatewayPaymentKey, now, 'CONFIRMED', 'CANCEL_REQUESTED', now, now, paymentId, orderId, 'STOCK_RESERVED'],
+  );
+}
+
+/** The order's status and whether its cancel was requested: read after a move, in the same round trip. */
+export const statusStatement = (orderId: number): SqlStatement =>
+  statement('SELECT status, cancel_requested_at FROM orders WHERE id = ?', [orderId]);
 
 /** An order's item as the stock reservation's locking read found it, with its product's row. */
 export interface LockedItem extends Pick<OrderItemRow, 'product_id' | 'product_name' | 'quantity'> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { OrderStatus } from '../../shared/orders/order-status';
+import type { OrderStatus } from '../../shared/orders/order-state-machine';
 
 export interface OrderFixture {
   userId: number;

@@ -1,40 +1,63 @@
-import type { OrderStatus } from '../../shared/orders/order-status';
+import { redrive } from '../../queues/define-queue';
+import { orderJobId } from '../../queues/order-job-ids';
+import type { OrderStatus, OrderStep } from '../../shared/orders/order-state-machine';
 import { publishOrderEvent } from '../../shared/orders/order-events';
 import { currentRequestId } from '../../shared/tracing';
 import type { WorkerContext } from '../context';
 
 /**
- * Hand-offs between the order's domains. Each next step is enqueued with a job id derived from the order
- * (BullMQ ignores a duplicate id while the job exists), after the step before it committed; a crash between
- * the commit and the enqueue is healed by the job's retry or by the sweeper.
+ * Hand-offs between the order's domains. Each next step is enqueued with its order's job id (BullMQ ignores
+ * a duplicate id while the job exists), after the step before it committed; a crash between the commit and
+ * the enqueue is healed by the job's retry or by the sweeper, which re-drives the step the order's row says
+ * it is owed (`redriveStep`).
  */
 export function orderSteps(ctx: WorkerContext) {
   const trace = () => ({ requestId: currentRequestId() });
+  const { orders, stock, payments, stats } = ctx.producers;
   return {
     reserveStock: (orderId: number) =>
-      ctx.producers.stock.add('reserve', { orderId, ...trace() }, { jobId: `reserve-${orderId}` }),
+      stock.add('reserve', { orderId, ...trace() }, { jobId: orderJobId('reserve', orderId) }),
     releaseStock: (orderId: number) =>
-      ctx.producers.stock.add('release', { orderId, ...trace() }, { jobId: `release-${orderId}` }),
+      stock.add('release', { orderId, ...trace() }, { jobId: orderJobId('release', orderId) }),
     charge: (orderId: number) =>
-      ctx.producers.payments.add('charge', { orderId, ...trace() }, { jobId: `charge-${orderId}` }),
+      payments.add('charge', { orderId, ...trace() }, { jobId: orderJobId('charge', orderId) }),
     refund: (orderId: number) =>
-      ctx.producers.payments.add('refund', { orderId, ...trace() }, { jobId: `refund-${orderId}` }),
+      payments.add('refund', { orderId, ...trace() }, { jobId: orderJobId('refund', orderId) }),
     clearCart: (orderId: number) =>
-      ctx.producers.orders.add('clear-cart', { orderId, ...trace() }, { jobId: `clear-cart-${orderId}` }),
+      orders.add('clear-cart', { orderId, ...trace() }, { jobId: orderJobId('clear-cart', orderId) }),
     countConfirmed: (orderId: number) =>
-      ctx.producers.stats.add(
+      stats.add(
         'order-confirmed',
         { orderId, ...trace() },
-        { jobId: `stats-confirmed-${orderId}` },
+        { jobId: orderJobId('stats-confirmed', orderId) },
       ),
     countCancelled: (orderId: number) =>
-      ctx.producers.stats.add(
+      stats.add(
         'order-cancelled',
         { orderId, ...trace() },
-        { jobId: `stats-cancelled-${orderId}` },
+        { jobId: orderJobId('stats-cancelled', orderId) },
       ),
     announce: (orderId: number, status: OrderStatus, reason: string | null = null) =>
       publishOrderEvent(ctx.redis, ctx.config.REDIS_PREFIX, { orderId, status, reason }),
+
+    /**
+     * Puts the step the order is owed back on its queue, unless its job is still queued or running; a job
+     * that finished or used up its attempts is replaced. True when a job was added.
+     */
+    redriveStep(step: OrderStep, orderId: number, requestId?: string): Promise<boolean> {
+      const data = { orderId, requestId };
+      const jobId = orderJobId(step, orderId);
+      switch (step) {
+        case 'reserve':
+          return redrive(stock, 'reserve', data, jobId);
+        case 'release':
+          return redrive(stock, 'release', data, jobId);
+        case 'charge':
+          return redrive(payments, 'charge', data, jobId);
+        case 'refund':
+          return redrive(payments, 'refund', data, jobId);
+      }
+    },
   };
 }
 

@@ -1,18 +1,14 @@
 import type { JobHandlers } from '../../queues/define-queue';
 import type { OrderJobs } from '../../queues/orders.queue';
 import { cartWriter } from '../../shared/carts/cart-writer';
+import { owedStep } from '../../shared/orders/order-state-machine';
 import { ordersRepository } from '../../shared/orders/orders.repository';
 import type { WorkerContext } from '../context';
 import { sweepStuckOrders } from './order-sweeper';
 import { orderSteps } from './order-steps';
-import { ordersService } from './orders.service';
-
-/** Thrown while an order is between steps; BullMQ retries the cancel with backoff until it settles. */
-class OrderInProgressError extends Error {}
 
 export function orderHandlers(ctx: WorkerContext): JobHandlers<OrderJobs> {
   const orders = ordersRepository(ctx.db);
-  const service = ordersService(ctx.db);
   const steps = orderSteps(ctx);
   const carts = cartWriter({
     db: ctx.db,
@@ -29,17 +25,17 @@ export function orderHandlers(ctx: WorkerContext): JobHandlers<OrderJobs> {
       return { next: 'reserve' };
     },
 
+    // The BFF recorded the cancel and made its move (order-state-machine CANCEL_MOVES) before answering;
+    // this tells the order's watchers and drives the step the order now owes (a refund, or the charge
+    // step, which honours the request). The sweeper does the same for a cancel whose job was lost.
     cancel: async (job) => {
       const { orderId } = job.data;
-      const outcome = await service.cancel(orderId);
-      if (outcome.kind === 'cancelled') await steps.announce(orderId, 'CANCELLED');
-      if (outcome.kind === 'refund-needed') {
-        await steps.announce(orderId, 'CANCEL_REQUESTED');
-        await steps.refund(orderId);
-      }
-      if (outcome.kind === 'in-progress')
-        throw new OrderInProgressError(`order ${orderId} is being processed`);
-      return outcome;
+      const order = await orders.findById(orderId);
+      if (!order) return { status: 'missing' };
+      await steps.announce(orderId, order.status);
+      const step = owedStep(order);
+      if (step) await steps.redriveStep(step, orderId, job.data.requestId);
+      return { status: order.status, step };
     },
 
     sweep: () => sweepStuckOrders(ctx),

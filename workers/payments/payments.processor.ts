@@ -20,6 +20,14 @@ export function paymentHandlers(ctx: WorkerContext): JobHandlers<PaymentJobs> {
           outcome.fromCart ? steps.clearCart(orderId) : undefined,
         ]);
       }
+      if (outcome.kind === 'cancel-requested') {
+        // A charge that went through before the cancel was seen counts as a sale until its refund.
+        await Promise.all([
+          steps.announce(orderId, 'CANCEL_REQUESTED'),
+          outcome.charged ? steps.countConfirmed(orderId) : undefined,
+          steps.refund(orderId),
+        ]);
+      }
       if (outcome.kind === 'declined') {
         await Promise.all([
           steps.announce(orderId, 'PAYMENT_FAILED', outcome.reason),

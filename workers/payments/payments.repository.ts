@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { OrderStatus } from '../../shared/orders/order-status';
+import type { OrderStatus } from '../../shared/orders/order-state-machine';
+import { confirmChargeStatement, statusStatement } from '../../shared/orders/orders.repository';
 import { affectedRows, rowsOf, statement, type SqlBatches } from '../../shared/sql-batches';
 
 export interface PaymentRow {
@@ -20,7 +21,16 @@ const COUNT_ANOTHER_ATTEMPT = `ON DUPLICATE KEY UPDATE
 
 /** What starting a charge found: the order (undefined when missing) and its charge row, if it has one. */
 export interface ChargeStart {
-  order: { id: number; status: OrderStatus; total: number; from_cart: number | boolean } | undefined;
+  order:
+    | {
+        id: number;
+        status: OrderStatus;
+        total: number;
+        from_cart: number | boolean;
+        /** The customer asked to cancel: no charge may start (order-state-machine.ts). */
+        cancelRequested: boolean;
+      }
+    | undefined;
   payment: PaymentRow | undefined;
 }
 
@@ -58,18 +68,31 @@ export function paymentsRepository(db: Knex, sqlBatches: SqlBatches) {
           [gatewayKey, orderId],
         ),
         statement(
-          `SELECT o.id AS o_id, o.status AS o_status, o.total AS o_total, o.from_cart AS o_from_cart, p.*
+          `SELECT o.id AS o_id, o.status AS o_status, o.total AS o_total, o.from_cart AS o_from_cart,
+                  o.cancel_requested_at AS o_cancel_requested_at, p.*
              FROM orders o LEFT JOIN payments p ON p.order_id = o.id AND p.kind = 'charge'
             WHERE o.id = ?`,
           [orderId],
         ),
       );
-      type Row = PaymentRow & { o_id: number; o_status: OrderStatus; o_total: number; o_from_cart: number };
+      type Row = PaymentRow & {
+        o_id: number;
+        o_status: OrderStatus;
+        o_total: number;
+        o_from_cart: number;
+        o_cancel_requested_at: Date | null;
+      };
       const row = rowsOf<Row>(read)[0];
       if (!row) return { order: undefined, payment: undefined };
-      const { o_id, o_status, o_total, o_from_cart, ...payment } = row;
+      const { o_id, o_status, o_total, o_from_cart, o_cancel_requested_at, ...payment } = row;
       return {
-        order: { id: Number(o_id), status: o_status, total: Number(o_total), from_cart: o_from_cart },
+        order: {
+          id: Number(o_id),
+          status: o_status,
+          total: Number(o_total),
+          from_cart: o_from_cart,
+          cancelRequested: o_cancel_requested_at !== null,
+        },
         payment: payment.id === null ? undefined : payment,
       };
     },
@@ -84,21 +107,20 @@ export function paymentsRepository(db: Knex, sqlBatches: SqlBatches) {
     },
 
     /**
-     * Records the charge and confirms the order in one statement (both rows change together or neither);
-     * false when the order was no longer STOCK_RESERVED, in which case nothing was written.
+     * Records the charge and moves its STOCK_RESERVED order on (to CONFIRMED, or to CANCEL_REQUESTED when a
+     * cancel was asked for meanwhile) in one statement, then reads the order's status, in one round trip.
+     * `moved` is false when the order was no longer STOCK_RESERVED, in which case nothing was written.
      */
-    async succeedAndConfirm(paymentId: number, orderId: number, gatewayPaymentKey: string): Promise<boolean> {
-      const now = new Date();
-      const [result] = await sqlBatches.run(
-        statement(
-          `UPDATE payments p JOIN orders o ON o.id = p.order_id
-              SET p.status = 'succeeded', p.gateway_payment_key = ?, p.last_error = NULL, p.updated_at = ?,
-                  o.status = 'CONFIRMED', o.confirmed_at = ?, o.updated_at = ?
-            WHERE p.id = ? AND o.id = ? AND o.status = 'STOCK_RESERVED'`,
-          [gatewayPaymentKey, now, now, now, paymentId, orderId],
-        ),
+    async recordChargeAndMoveOrder(
+      paymentId: number,
+      orderId: number,
+      gatewayPaymentKey: string,
+    ): Promise<{ moved: boolean; status: OrderStatus | undefined }> {
+      const [result, read] = await sqlBatches.run(
+        confirmChargeStatement(paymentId, orderId, gatewayPaymentKey),
+        statusStatement(orderId),
       );
-      return affectedRows(result) > 0;
+      return { moved: affectedRows(result) > 0, status: rowsOf<{ status: OrderStatus }>(read)[0]?.status };
     },
 
     async markFailed(id: number, reason: string, trx?: Knex.Transaction): Promise<void> {

@@ -1,7 +1,8 @@
-import type { OrderStatus } from '../../shared/orders/order-status';
+import type { OrderStatus } from '../../shared/orders/order-state-machine';
 import {
   lockedOrderOf,
   lockWithItemsStatement,
+  reserveItemsStatement,
   transitionStatement,
   type LockedItem,
 } from '../../shared/orders/orders.repository';
@@ -50,7 +51,7 @@ export function stockService(sql: SqlBatches) {
           return { kind: 'reserved', productIds };
         }
         const [taken] = await tx.run(
-          stock.takeForOrder(orderId),
+          reserveItemsStatement(orderId),
           stock.recordMoves(
             items.map((item) => ({
               orderId,
