@@ -58,15 +58,23 @@ const LIVE_JOB_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 
 /**
  * Adds the job unless one with its id is still waiting, delayed or running. One that finished — completed,
  * or failed for good after its attempts — is removed first: a duplicate id is ignored while its job exists,
- * so an exhausted job would otherwise block every later re-drive of the same step. True when it added.
+ * so an exhausted job would otherwise block every later re-drive of the same step. With `promote`, a job
+ * waiting out a retry delay runs now instead (a customer's cancel should not wait minutes for a charge's
+ * backoff). True when it added.
  */
 export async function redrive<J extends JobMap, N extends keyof J & string>(
   producer: TypedQueue<J>,
   name: N,
   data: J[N],
   jobId: string,
+  options: { promote?: boolean } = {},
 ): Promise<boolean> {
   const state = await producer.queue.getJobState(jobId);
+  if (state === 'delayed' && options.promote) {
+    // It may have left the delayed set meanwhile: then it is running or done, which is as good.
+    await (await producer.queue.getJob(jobId))?.promote().catch(() => undefined);
+    return false;
+  }
   if (LIVE_JOB_STATES.has(state)) return false;
   if (state !== 'unknown') await producer.queue.remove(jobId);
   await producer.add(name, data, { jobId });

@@ -118,6 +118,25 @@ describe('the order lifecycle under lost jobs', () => {
     });
   });
 
+  it('when a cancel arrives while the charge waits out a long Retry-After, then it is honoured without waiting', async () => {
+    await startTestWorkers();
+    const [productId] = await insertProducts(stack.database.db, [{ price: 21_000, stock: 2 }]);
+    const user = await createUserWithToken(stack);
+    // The gateway asks for two minutes' patience: the charge job is delayed that long.
+    await control({ throttleNextCalls: 1, throttleRetryAfterSeconds: 120 });
+    const orderId = await place(user.token, productId!);
+    await eventually(async () => {
+      const calls = (await (await fetch(`${pg.url}/__calls`)).json()) as { calls: { status: number }[] };
+      return calls.calls.some((record) => record.status === 429) ? true : undefined;
+    });
+
+    const cancel = await call(stack.url, 'POST', `/api/orders/${orderId}/cancel`, { token: user.token });
+    expect(cancel.status).toBe(202);
+    await statusBecomes(orderId, 'CANCELLED', 20_000);
+    expect((await gatewayRecords(orderId)).charges).toHaveLength(0);
+    expect(await stockPicture(stack.database.db, productId!)).toEqual({ stock: 2, held: 0, ledgerTotal: 0 });
+  });
+
   it('when a step’s job used up its attempts, then the sweeper drives the order past it anyway', async () => {
     const [productId] = await insertProducts(stack.database.db, [{ price: 15_000, stock: 2 }]);
     const user = await createUserWithToken(stack);

@@ -42,20 +42,26 @@ export function orderSteps(ctx: WorkerContext) {
 
     /**
      * Puts the step the order is owed back on its queue, unless its job is still queued or running; a job
-     * that finished or used up its attempts is replaced. True when a job was added.
+     * that finished or used up its attempts is replaced. With `promote`, one waiting out a retry delay runs
+     * now. True when a job was added.
      */
-    redriveStep(step: OrderStep, orderId: number, requestId?: string): Promise<boolean> {
+    redriveStep(
+      step: OrderStep,
+      orderId: number,
+      requestId?: string,
+      options: { promote?: boolean } = {},
+    ): Promise<boolean> {
       const data = { orderId, requestId };
       const jobId = orderJobId(step, orderId);
       switch (step) {
         case 'reserve':
-          return redrive(stock, 'reserve', data, jobId);
+          return redrive(stock, 'reserve', data, jobId, options);
         case 'release':
-          return redrive(stock, 'release', data, jobId);
+          return redrive(stock, 'release', data, jobId, options);
         case 'charge':
-          return redrive(payments, 'charge', data, jobId);
+          return redrive(payments, 'charge', data, jobId, options);
         case 'refund':
-          return redrive(payments, 'refund', data, jobId);
+          return redrive(payments, 'refund', data, jobId, options);
       }
     },
   };

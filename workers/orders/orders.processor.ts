@@ -34,7 +34,8 @@ export function orderHandlers(ctx: WorkerContext): JobHandlers<OrderJobs> {
       if (!order) return { status: 'missing' };
       await steps.announce(orderId, order.status);
       const step = owedStep(order);
-      if (step) await steps.redriveStep(step, orderId, job.data.requestId);
+      // A charge waiting out a retry delay runs now, sees the request and charges nothing.
+      if (step) await steps.redriveStep(step, orderId, job.data.requestId, { promote: true });
       return { status: order.status, step };
     },
 
