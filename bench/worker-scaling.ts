@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     GATEWAY_SECRET: randomBytes(32).toString('hex'),
+    SMS_PAYLOAD_KEY: randomBytes(32).toString('base64'),
     JWT_PRIVATE_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     JWT_KID: 'bench',
     DEMO_ACCOUNTS: 'true',

@@ -1,3 +1,4 @@
+import { SealedTextError, openSealedText, sealText } from '../shared/sealed-text';
 import { defineQueue, type TracedPayload } from './define-queue';
 
 /** SMS and other user notifications, sent by the notifications worker through external providers. */
@@ -8,10 +9,36 @@ export type NotificationJobs = {
 export interface SendSmsPayload extends TracedPayload {
   /** E.164 phone number. */
   to: string;
-  text: string;
+  /**
+   * The message text, sealed (AES-256-GCM under SMS_PAYLOAD_KEY) and bound to `to`: our SMS carry
+   * verification codes, and a payload sits in Redis and on the queue dashboard. Built by
+   * {@link sealSmsPayload}, read by {@link openSmsText}.
+   */
+  sealedText: string;
+}
+
+/** The payload of an SMS to `to`: its text sealed under `key`, so no code is stored in clear. */
+export function sealSmsPayload(
+  key: Buffer,
+  message: { to: string; text: string; requestId?: string },
+): SendSmsPayload {
+  return {
+    to: message.to,
+    sealedText: sealText(key, message.text, message.to),
+    requestId: message.requestId,
+  };
+}
+
+/** The text of an SMS job; throws SealedTextError when the payload was sealed under another key or changed. */
+export function openSmsText(key: Buffer, payload: SendSmsPayload): string {
+  // A job added by hand (or before texts were sealed) may lack the field: refused like a changed one.
+  if (typeof payload.sealedText !== 'string') throw new SealedTextError('the SMS payload has no sealed text');
+  return openSealedText(key, payload.sealedText, payload.to);
 }
 
 export const notificationsQueue = defineQueue<NotificationJobs>('notifications', {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
+  // A sent SMS leaves nothing behind; a failed one is kept (sealed) for the default week to inspect.
+  removeOnComplete: true,
 });

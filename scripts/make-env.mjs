@@ -1,13 +1,10 @@
 // Creates .env from .env.example on first run, filling every <generated> secret with a fresh value.
-// An existing .env is left alone, so local secrets survive restarts.
+// An existing .env is kept as it is, so local secrets survive restarts; a <generated> secret it lacks (one
+// added to the project since it was written) is appended with a fresh value.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const target = new URL('../.env', import.meta.url);
-if (existsSync(target)) {
-  console.log('[setup] .env exists; keeping it');
-  process.exit(0);
-}
 const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
 const generated = {
   GATEWAY_SECRET: () => randomBytes(32).toString('hex'),
@@ -17,13 +14,30 @@ const generated = {
       .toString()
       .trim()
       .replace(/\n/g, '\\n'),
+  SMS_PAYLOAD_KEY: () => randomBytes(32).toString('base64'),
 };
+const generatedLine = (name) => {
+  const make = generated[name];
+  if (!make) throw new Error(`no generator for ${name}`);
+  return `${name}="${make()}"`;
+};
+const generatedNames = [...example.matchAll(/^([A-Z0-9_]+)=<generated>/gm)].map((match) => match[1]);
+
+if (existsSync(target)) {
+  const current = readFileSync(target, 'utf8');
+  const missing = generatedNames.filter((name) => !new RegExp(`^\\s*${name}=`, 'm').test(current));
+  if (missing.length === 0) {
+    console.log('[setup] .env exists; keeping it');
+    process.exit(0);
+  }
+  const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+  appendFileSync(target, `${separator}${missing.map(generatedLine).join('\n')}\n`);
+  console.log(`[setup] .env exists; keeping it, added fresh ${missing.join(', ')}`);
+  process.exit(0);
+}
 const lines = example.split('\n').map((line) => {
   const match = /^([A-Z0-9_]+)=<generated>/.exec(line);
-  if (!match) return line;
-  const make = generated[match[1]];
-  if (!make) throw new Error(`no generator for ${match[1]}`);
-  return `${match[1]}="${make()}"`;
+  return match ? generatedLine(match[1]) : line;
 });
 writeFileSync(target, lines.join('\n'), { mode: 0o600 });
 console.log('[setup] wrote .env with fresh secrets');

@@ -4,6 +4,7 @@ const valid = {
   DATABASE_URL: 'mysql://root@127.0.0.1:3306/voltmall',
   REDIS_URL: 'redis://127.0.0.1:6379',
   GATEWAY_SECRET: 'x'.repeat(32),
+  SMS_PAYLOAD_KEY: 'ab'.repeat(32),
   JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----',
 };
 
@@ -34,5 +35,18 @@ describe('loadConfig', () => {
       const names = (error as ConfigError).problems.map((problem) => problem.split(' ')[0]);
       expect(names.sort()).toEqual(['BFF_PORT', 'DATABASE_URL', 'GATEWAY_SECRET']);
     }
+  });
+
+  it('when SMS_PAYLOAD_KEY is 32 bytes in hex or base64, then it is read as those bytes; otherwise it is named', () => {
+    const bytes = Buffer.alloc(32, 7);
+    expect(loadConfig({ ...valid, SMS_PAYLOAD_KEY: bytes.toString('base64') }).SMS_PAYLOAD_KEY).toEqual(
+      bytes,
+    );
+    expect(loadConfig(valid).SMS_PAYLOAD_KEY).toEqual(Buffer.alloc(32, 0xab));
+    expect(() => loadConfig({ ...valid, SMS_PAYLOAD_KEY: 'too-short' })).toThrow(
+      /SMS_PAYLOAD_KEY is invalid/,
+    );
+    const { SMS_PAYLOAD_KEY: _omitted, ...rest } = valid;
+    expect(() => loadConfig(rest)).toThrow('SMS_PAYLOAD_KEY is missing');
   });
 });

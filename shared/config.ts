@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSealingKey } from './sealed-text';
 
 /** PEM values may arrive from env files with escaped newlines. */
 const pem = z
@@ -9,6 +10,13 @@ const pem = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** A 32-byte key for shared/sealed-text, written as hex or base64; the parsed value is the key's bytes. */
+const sealingKey = z.string().transform((value, context) => {
+  const key = parseSealingKey(value);
+  if (key) return key;
+  context.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex or 44 base64 characters' });
+  return z.NEVER;
+});
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
@@ -54,6 +62,8 @@ const configSchema = z.object({
   SMS_PROVIDER_URL: z.url().default('http://127.0.0.1:4020'),
   SMS_API_KEY: z.string().min(1).default('sms_test_key'),
   SMS_SENDER: z.string().default('+8215880000'),
+  /** AES-256 key sealing SMS text (it carries codes) in job payloads: 32 bytes as 64 hex or base64 characters. */
+  SMS_PAYLOAD_KEY: sealingKey,
   OIDC_ISSUER_URL: z.url().default('http://127.0.0.1:4030'),
   OIDC_CLIENT_ID: z.string().default('voltmall-local'),
   OIDC_CLIENT_SECRET: z.string().default('voltmall-local-secret'),

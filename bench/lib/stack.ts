@@ -93,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     GATEWAY_SECRET: randomBytes(32).toString('hex'),
+    SMS_PAYLOAD_KEY: randomBytes(32).toString('base64'),
     JWT_PRIVATE_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     JWT_KID: 'bench',
     JWT_PUBLIC_KEYS: '', // empty = unset (derived from JWT_PRIVATE_KEY); hides a value from .env

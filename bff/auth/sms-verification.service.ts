@@ -11,6 +11,7 @@ import { appKey } from '../../shared/redis';
 import { currentRequestId } from '../../shared/tracing';
 import { usersRepository } from '../users/users.repository';
 import { enqueue } from '../http/enqueue';
+import { sealSmsPayload } from '../../queues/notifications.queue';
 
 const CODE_TTL_SECONDS = 180;
 const RESEND_COOLDOWN_SECONDS = 60;
@@ -22,7 +23,8 @@ class WrongCodeError extends UnprocessableError {
 
 /**
  * Phone verification by SMS code. The code lives only in Redis, as an HMAC, for 3 minutes; five wrong
- * tries burn it; a new code can be asked for once a minute. Sending goes through the notifications queue.
+ * tries burn it; a new code can be asked for once a minute. Sending goes through the notifications queue,
+ * with the message text sealed so the code is in clear nowhere but in the SMS itself.
  */
 export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | 'producers'>) {
   const users = usersRepository(ctx.db);
@@ -65,7 +67,11 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
       await enqueue(() =>
         ctx.producers.notifications.add(
           'send-sms',
-          { to: phone, text: `[Voltmall] Your verification code is ${code}`, requestId: currentRequestId() },
+          sealSmsPayload(ctx.config.SMS_PAYLOAD_KEY, {
+            to: phone,
+            text: `[Voltmall] Your verification code is ${code}`,
+            requestId: currentRequestId(),
+          }),
           { jobId: `sms-${userId}-${randomUUID()}` },
         ),
       );

@@ -177,6 +177,7 @@ describe('blue-green deploy of the BFF behind real nginx', () => {
       REDIS_URL: process.env.REDIS_URL!,
       REDIS_PREFIX: prefix,
       GATEWAY_SECRET: process.env.GATEWAY_SECRET!,
+      SMS_PAYLOAD_KEY: process.env.SMS_PAYLOAD_KEY!,
       JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY!,
       JWT_KID: process.env.JWT_KID!,
     });
@@ -267,6 +268,7 @@ describe('blue-green deploy of the BFF behind real nginx', () => {
       REDIS_URL: `redis://127.0.0.1:${closedPort}`,
       REDIS_PREFIX: prefix,
       GATEWAY_SECRET: process.env.GATEWAY_SECRET!,
+      SMS_PAYLOAD_KEY: process.env.SMS_PAYLOAD_KEY!,
       JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY!,
       JWT_KID: process.env.JWT_KID!,
     });

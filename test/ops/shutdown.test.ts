@@ -305,6 +305,7 @@ describe('graceful shutdown', () => {
         NODE_ENV: 'test',
         REDIS_URL: process.env.REDIS_URL!,
         GATEWAY_SECRET: process.env.GATEWAY_SECRET!,
+        SMS_PAYLOAD_KEY: process.env.SMS_PAYLOAD_KEY!,
         JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY!,
       });
       // Old and new workers run side by side: each gets a metrics port of its own from the range.

@@ -12,6 +12,7 @@ const defaults: Record<string, string> = {
   TEST_MYSQL_URL: 'mysql://voltmall:voltmall@127.0.0.1:3306',
   REDIS_URL: 'redis://127.0.0.1:6379',
   GATEWAY_SECRET: randomBytes(32).toString('hex'),
+  SMS_PAYLOAD_KEY: randomBytes(32).toString('base64'),
   JWT_PRIVATE_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   JWT_KID: `test-${randomBytes(4).toString('hex')}`,
 };
