@@ -37,7 +37,7 @@ export interface GatewayOptions {
   gatewaySecret: string;
   /** Clock skew allowed on exp/nbf; default 30, at most 30. */
   leewaySeconds?: number;
-  /** Limits on POST login/signup/refresh/sms-send, per client address; default 20/min, burst 10. */
+  /** Limits on POST login/signup/refresh/sms-send and on OAuth start/link, per client address; default 20/min, burst 10. */
   rateLimits?: { authPerMinute: number; burst: number };
   /** Path of a file defining `upstream bff { ... }` (blue-green); else rendered from `upstreams`. */
   upstreamInclude?: string;

@@ -10,6 +10,7 @@ import {
   smsSendBody,
   smsVerifyBody,
 } from './auth.schemas';
+import { OAUTH_BINDING_COOKIE } from './oauth.service';
 
 export const tokenPair = z
   .strictObject({
@@ -19,6 +20,19 @@ export const tokenPair = z
     tokenType: z.literal('Bearer'),
   })
   .meta({ id: 'TokenPair' });
+
+export const oauthLinkStart = z
+  .strictObject({ authorizationUrl: z.url().meta({ description: "The provider's authorization URL" }) })
+  .meta({ id: 'OAuthLinkStart' });
+
+export const oauthResult = tokenPair
+  .extend({
+    linked: z
+      .strictObject({ provider: z.string(), userId: z.int().positive() })
+      .optional()
+      .meta({ description: 'After a link: the provider now linked to this account' }),
+  })
+  .meta({ id: 'OAuthResult' });
 
 export const publicUser = z
   .strictObject({
@@ -107,25 +121,52 @@ export const authRouteDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/auth/oauth/:provider/start',
-    summary: 'Start an OpenID Connect login (redirects to the provider)',
+    summary:
+      'Start an OpenID Connect login (redirects to the provider); rate-limited per address with OAuth link',
     tag: 'auth',
     auth: 'public',
     params: oauthProviderParams,
     responses: {
-      302: { description: 'Redirect to the provider', headers: { Location: 'The authorization URL' } },
+      302: {
+        description: 'Redirect to the provider',
+        headers: {
+          Location: 'The authorization URL',
+          'Set-Cookie': `${OAUTH_BINDING_COOKIE}: ties the login to this browser (HttpOnly, SameSite=Lax, 10 minutes)`,
+        },
+      },
     },
-    errors: [400, 503],
+    errors: [400, 404, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/api/auth/oauth/:provider/link',
+    summary:
+      'Start linking a provider to the signed-in account: the authorization URL to send the browser to (JSON, not a redirect, since a navigation cannot carry the Bearer token)',
+    tag: 'auth',
+    auth: 'user',
+    params: oauthProviderParams,
+    responses: {
+      200: {
+        description: 'Send the browser to authorizationUrl; the callback links the identity to this account',
+        schema: oauthLinkStart,
+        headers: {
+          'Set-Cookie': `${OAUTH_BINDING_COOKIE}: ties the link to this browser (HttpOnly, SameSite=Lax, 10 minutes)`,
+        },
+      },
+    },
+    errors: [400, 404, 429, 503],
   },
   {
     method: 'get',
     path: '/api/auth/oauth/:provider/callback',
-    summary: 'Finish an OpenID Connect login: tokens for the linked or new account',
+    summary:
+      'Finish an OpenID Connect login or link: tokens for the linked account, for a new account (first login with an unused e-mail), or for the account that asked to link. An e-mail that already has an account is 409 ACCOUNT_EXISTS: sign in and link instead',
     tag: 'auth',
     auth: 'public',
     params: oauthProviderParams,
     query: oauthCallbackQuery,
-    responses: { 200: { description: 'Logged in', schema: tokenPair } },
-    errors: [400, 401, 503],
+    responses: { 200: { description: 'Logged in (and linked, after a link)', schema: oauthResult } },
+    errors: [400, 401, 404, 409, 503],
   },
   {
     method: 'get',

@@ -12,7 +12,13 @@ import {
   smsVerifyBody,
 } from './auth.schemas';
 import { authService } from './auth.service';
-import { oauthService } from './oauth.service';
+import {
+  OAUTH_BINDING_COOKIE,
+  oauthBindingCookie,
+  oauthBindingCookieScope,
+  oauthBindingsIn,
+  oauthService,
+} from './oauth.service';
 import { smsVerificationService } from './sms-verification.service';
 
 export function authRoutes(ctx: BffContext): Router {
@@ -53,13 +59,27 @@ export function authRoutes(ctx: BffContext): Router {
 
   router.get('/api/auth/oauth/:provider/start', async (req, res) => {
     const { provider } = parseInput(oauthProviderParams, req.params, 'provider');
-    res.redirect(302, await oauth.start(provider));
+    const { authorizationUrl, browserBinding } = await oauth.start(provider);
+    res.cookie(OAUTH_BINDING_COOKIE, browserBinding, oauthBindingCookie(ctx.config.PUBLIC_BASE_URL));
+    res.redirect(302, authorizationUrl);
+  });
+
+  // JSON, not a redirect: the signed-in app calls this with its Bearer token, then sends the browser on.
+  router.post('/api/auth/oauth/:provider/link', async (req, res) => {
+    const { userId } = requireUser(req);
+    const { provider } = parseInput(oauthProviderParams, req.params, 'provider');
+    const { authorizationUrl, browserBinding } = await oauth.link(provider, userId);
+    res.cookie(OAUTH_BINDING_COOKIE, browserBinding, oauthBindingCookie(ctx.config.PUBLIC_BASE_URL));
+    res.json({ authorizationUrl });
   });
 
   router.get('/api/auth/oauth/:provider/callback', async (req, res) => {
     const { provider } = parseInput(oauthProviderParams, req.params, 'provider');
     const query = parseInput(oauthCallbackQuery, req.query, 'callback');
-    res.json(await oauth.callback(provider, query));
+    const bindings = oauthBindingsIn(req.get('cookie'));
+    // The state is spent whatever the outcome, and so is its cookie.
+    res.clearCookie(OAUTH_BINDING_COOKIE, oauthBindingCookieScope(ctx.config.PUBLIC_BASE_URL));
+    res.json(await oauth.callback(provider, query, bindings));
   });
 
   router.get('/api/users/me', async (req, res) => {

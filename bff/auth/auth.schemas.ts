@@ -40,7 +40,13 @@ export const refreshBody = z.strictObject({
 export const smsSendBody = z.strictObject({ phone: phone.optional() });
 export const smsVerifyBody = z.strictObject({ code: z.string().regex(/^[0-9]{6}$/, 'must be 6 digits') });
 
-export const oauthProviderParams = z.strictObject({ provider: z.enum(['fake']) });
+/** Any name is well-formed here; one that is not a configured provider is a 404 from the OAuth service. */
+export const oauthProviderParams = z.strictObject({
+  provider: z
+    .string()
+    .max(40)
+    .meta({ description: 'A configured login provider', examples: ['fake'] }),
+});
 export const oauthCallbackQuery = z.object({
   state: z.string().min(16).max(128),
   code: z.string().min(1).max(2048).optional(),

@@ -1,8 +1,23 @@
 import type { Knex } from 'knex';
 import { User, type UserRole, type UserStatus } from '../../shared/models/user.model';
 
+/** An identity at an external login provider: its subject is unique per provider. */
+export interface ExternalIdentity {
+  provider: string;
+  subject: string;
+  /** The address the provider vouched for, kept for support; never used to find an account. */
+  email: string | null;
+}
+
 /** The only code that writes the users and user_identities tables. */
 export function usersRepository(db: Knex) {
+  /** The account an external identity belongs to, if any. */
+  async function findIdentity(provider: string, subject: string): Promise<number | undefined> {
+    const row = (await db('user_identities').where({ provider, subject }).first('user_id')) as
+      { user_id: number } | undefined;
+    return row?.user_id;
+  }
+
   return {
     findById: (id: number) => User.query(db).findById(id),
     findByEmail: (email: string) => User.query(db).findOne({ email }),
@@ -23,22 +38,37 @@ export function usersRepository(db: Knex) {
     async setStatus(id: number, status: UserStatus, trx: Knex.Transaction): Promise<void> {
       await User.query(trx).patch({ status, updatedAt: new Date() }).where({ id });
     },
-    async findIdentity(provider: string, subject: string): Promise<number | undefined> {
-      const row = (await db('user_identities').where({ provider, subject }).first('user_id')) as
-        { user_id: number } | undefined;
-      return row?.user_id;
-    },
-    async linkIdentity(
-      userId: number,
-      provider: string,
-      subject: string,
-      email: string | null,
-    ): Promise<void> {
+    findIdentity,
+    /**
+     * Links an external identity to an account unless it already belongs to one, and returns the account
+     * it belongs to now: `userId` when linked (now or before), another id when someone else owns it. The
+     * unique (provider, subject) key decides between concurrent links.
+     */
+    async linkIdentity(userId: number, identity: ExternalIdentity): Promise<number> {
       await db('user_identities')
-        .insert({ user_id: userId, provider, subject, email })
+        .insert({ user_id: userId, ...identity })
         .onConflict(['provider', 'subject'])
         .ignore();
+      const owner = await findIdentity(identity.provider, identity.subject);
+      if (owner === undefined) throw new Error('user_identities row vanished right after its insert');
+      return owner;
     },
+    /**
+     * A new account that signs in with an external identity only: the user and the identity in one
+     * transaction, so neither exists without the other. A duplicate e-mail or identity rejects with the
+     * database's duplicate-key error.
+     */
+    insertWithIdentity: (user: { email: string; name: string | null }, identity: ExternalIdentity) =>
+      db.transaction(async (trx) => {
+        const created = await User.query(trx).insertAndFetch({
+          ...user,
+          passwordHash: null,
+          role: 'user',
+          status: 'active',
+        });
+        await trx('user_identities').insert({ user_id: created.id, ...identity });
+        return created;
+      }),
   };
 }
 

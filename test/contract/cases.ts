@@ -193,8 +193,20 @@ export const contractCases: ContractCase[] = [
   {
     operation: 'GET /api/auth/oauth/:provider/start',
     name: 'an unknown provider',
-    expectStatus: 400,
+    expectStatus: 404,
     run: (c) => c.call('GET', '/api/auth/oauth/nope/start'),
+  },
+  {
+    operation: 'POST /api/auth/oauth/:provider/link',
+    name: 'an unknown provider',
+    expectStatus: 404,
+    run: async (c) => c.call('POST', '/api/auth/oauth/nope/link', { token: (await loggedIn(c)).accessToken }),
+  },
+  {
+    operation: 'POST /api/auth/oauth/:provider/link',
+    name: 'no token',
+    expectStatus: 401,
+    run: (c) => c.call('POST', '/api/auth/oauth/fake/link'),
   },
   {
     operation: 'GET /api/auth/oauth/:provider/callback',
