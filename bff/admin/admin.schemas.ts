@@ -1,13 +1,24 @@
 import { z } from 'zod';
 import { pathId } from '../http/path-id';
 import { ORDER_STATUSES } from '../../shared/orders/order-state-machine';
-import { addDays } from '../../shared/shop-time';
+import { FIRST_SHOP_DAY, LAST_SHOP_DAY, isShopDay, isShopInstant } from '../../shared/shop-time';
 
-/** A calendar day, YYYY-MM-DD, that exists (no 2026-02-30). */
-const isCalendarDay = (day: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && addDays(day, 0) === day;
+const SHOP_YEARS = `${FIRST_SHOP_DAY.slice(0, 4)}–${LAST_SHOP_DAY.slice(0, 4)}`;
 
-export const isoDay = z.string().refine(isCalendarDay, 'must be a calendar date YYYY-MM-DD');
+/**
+ * A calendar day, YYYY-MM-DD, that exists (no 2026-02-30) and lies in the shop calendar
+ * ({@link FIRST_SHOP_DAY} to {@link LAST_SHOP_DAY}): days are cut in the shop's zone, outside that range
+ * there is nothing to cut.
+ */
+export const isoDay = z
+  .string()
+  .refine(isShopDay, `must be a calendar date YYYY-MM-DD from ${FIRST_SHOP_DAY} to ${LAST_SHOP_DAY}`);
+
+/** An exact instant (ISO 8601 with Z or an offset) in UTC years {@link FIRST_SHOP_DAY} to {@link LAST_SHOP_DAY}. */
+const isoInstant = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value))
+  .refine(isShopInstant, `must be an instant in the years ${SHOP_YEARS} (UTC)`);
 
 /**
  * A bound of a date range: a day (YYYY-MM-DD, cut in the shop's time zone, the whole day included) or an
@@ -15,7 +26,7 @@ export const isoDay = z.string().refine(isCalendarDay, 'must be a calendar date 
  */
 export const dayOrInstant = z.union([
   isoDay.transform((day) => ({ kind: 'day' as const, day })),
-  z.iso.datetime({ offset: true }).transform((value) => ({ kind: 'instant' as const, at: new Date(value) })),
+  isoInstant.transform((at) => ({ kind: 'instant' as const, at })),
 ]);
 export type DayOrInstant = z.infer<typeof dayOrInstant>;
 

@@ -340,4 +340,17 @@ describe('sales statistics (stats worker service)', () => {
     await expect(stats.rebuild('2026-01-01', '2027-01-02')).rejects.toThrow(/1 to 366 days/);
     await expect(stats.rebuild('2028-01-01', '2028-12-31')).resolves.toMatchObject({ changedDays: [] });
   });
+
+  it('when a rebuild names days outside the shop calendar (0999-12-31, 9999-12-31, 0100-01-01), then it is refused at once', async () => {
+    const stats = statsService(database.db, database.sqlBatches, ZONE);
+    for (const [from, to] of [
+      ['0999-12-31', '0999-12-31'],
+      ['9999-12-31', '9999-12-31'],
+      ['0100-01-01', '0100-01-01'],
+      ['1999-12-31', '2000-01-01'],
+      ['2100-12-31', '2101-01-01'],
+    ] as const)
+      await expect(stats.rebuild(from, to)).rejects.toThrow(RangeError);
+    await expect(stats.rebuild('2100-12-31', '2100-12-31')).resolves.toMatchObject({ changedDays: [] });
+  });
 });

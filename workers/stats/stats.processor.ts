@@ -1,14 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 import type { JobHandlers } from '../../queues/define-queue';
 import type { StatsJobs } from '../../queues/stats.queue';
-import { daysBetween } from '../../shared/shop-time';
+import { FIRST_SHOP_DAY, LAST_SHOP_DAY, daysBetween, isShopDay } from '../../shared/shop-time';
 import type { WorkerContext } from '../context';
 import { microBatcher } from '../../shared/micro-batch';
 import { MAX_REBUILD_DAYS, statsService } from './stats.service';
 
 /** The most confirmations counted in one transaction. */
 const CONFIRMATION_BATCH_SIZE = 200;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function statsHandlers(ctx: WorkerContext): JobHandlers<StatsJobs> {
   const stats = statsService(ctx.db, ctx.sqlBatches, ctx.config.SHOP_TIME_ZONE);
@@ -32,10 +31,12 @@ export function statsHandlers(ctx: WorkerContext): JobHandlers<StatsJobs> {
     },
     rebuild: async (job) => {
       const { from, to } = job.data;
-      const span = DAY.test(from) && DAY.test(to) ? daysBetween(from, to) + 1 : Number.NaN;
+      const span = isShopDay(from) && isShopDay(to) ? daysBetween(from, to) + 1 : Number.NaN;
       // A malformed range will never succeed: fail at once instead of retrying.
       if (!(span >= 1 && span <= MAX_REBUILD_DAYS))
-        throw new UnrecoverableError(`rebuild range ${from}..${to} is not 1 to ${MAX_REBUILD_DAYS} days`);
+        throw new UnrecoverableError(
+          `rebuild range ${String(from).slice(0, 40)}..${String(to).slice(0, 40)} is not 1 to ${MAX_REBUILD_DAYS} days from ${FIRST_SHOP_DAY} to ${LAST_SHOP_DAY}`,
+        );
       return stats.rebuild(from, to);
     },
   };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isDuplicateKeyError, withTransaction } from '../../shared/db';
-import { addDays, daysBetween, shopDay, shopDayStart } from '../../shared/shop-time';
+import { addDays, daysBetween, isShopDay, shopDay, shopDayStart } from '../../shared/shop-time';
 import {
   placeholders,
   rowsOf,
@@ -141,7 +141,10 @@ async function runIn(trx: Knex.Transaction, statements: SqlStatement[]): Promise
  * Rebuilds are serialised among themselves by a named lock (GET_LOCK) per database.
  */
 export function statsService(db: Knex, sqlBatches: SqlBatches, timeZone: string) {
-  /** Days of slots of 15 minutes (every zone offset is a multiple), memoised: shopDay is not cheap. */
+  /**
+   * Days of slots of 15 minutes, memoised: shopDay is not cheap. Every zone's offset in the shop calendar's years
+   * (2000–2100) is a multiple of 15 minutes; only historic local mean times were not.
+   */
   const slotDays = new Map<number, string>();
   const dayOfInstant = (instant: Date): string => {
     const slot = Math.floor(instant.getTime() / 900_000);
@@ -187,8 +190,8 @@ export function statsService(db: Knex, sqlBatches: SqlBatches, timeZone: string)
   }
 
   async function rebuild(from: string, to: string): Promise<RebuildOutcome> {
-    const span = daysBetween(from, to) + 1;
-    if (span < 1 || span > MAX_REBUILD_DAYS)
+    const span = isShopDay(from) && isShopDay(to) ? daysBetween(from, to) + 1 : Number.NaN;
+    if (!(span >= 1 && span <= MAX_REBUILD_DAYS))
       throw new RangeError(`a rebuild covers 1 to ${MAX_REBUILD_DAYS} days, not ${from}..${to}`);
     const days = Array.from({ length: span }, (_, index) => addDays(from, index));
     const start = shopDayStart(from, timeZone);
