@@ -39,6 +39,13 @@ const configSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('voltmall'),
   JWT_AUDIENCE: z.string().min(1).default('voltmall-api'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
+  /** Per-account login brake (bff/auth/login-throttle): this many failures block the account's logins... */
+  LOGIN_THROTTLE_FAILURES: positiveInt.max(1000).default(5),
+  /** ...counted until this long after the last one; */
+  LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt.default(900),
+  /** the first block lasts this long, each further failure doubles it, up to the maximum. */
+  LOGIN_THROTTLE_BLOCK_SECONDS: positiveInt.default(60),
+  LOGIN_THROTTLE_MAX_BLOCK_SECONDS: positiveInt.default(900),
   REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
   WORKER_QUEUES: z.string().default('orders,stock,payments,stats,notifications'),
   WORKER_CONCURRENCY: positiveInt.max(1000).default(8),

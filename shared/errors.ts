@@ -73,7 +73,7 @@ export class UnprocessableError extends AppError {
 
 export class TooManyRequestsError extends AppError {
   readonly status = 429;
-  readonly code = 'RATE_LIMITED';
+  readonly code: string = 'RATE_LIMITED';
 }
 
 export class ServiceUnavailableError extends AppError {

@@ -11,7 +11,9 @@ import {
 import type { User } from '../../shared/models/user.model';
 import { hashPassword, verifyPassword } from '../../shared/passwords';
 import { usersRepository } from '../users/users.repository';
+import type { Redis } from '../../shared/redis';
 import { createAccessTokenSigner } from './access-tokens';
+import { loginThrottle } from './login-throttle';
 import { refreshTokensRepository } from './refresh-tokens.repository';
 
 export interface TokenPair {
@@ -32,8 +34,9 @@ class InvalidRefreshTokenError extends UnauthorizedError {
 }
 
 /** Signup, login, refresh rotation with reuse detection, and logout. */
-export function authService(deps: { db: Knex; config: Config }) {
+export function authService(deps: { db: Knex; config: Config; redis: Redis }) {
   const users = usersRepository(deps.db);
+  const throttle = loginThrottle(deps);
   const refreshTokens = refreshTokensRepository(deps.db);
   const signer = createAccessTokenSigner(deps.config);
   // A hash of a random password, verified against when the email is unknown, so a login for an unknown
@@ -82,11 +85,14 @@ export function authService(deps: { db: Knex; config: Config }) {
     },
 
     async login(input: { email: string; password: string }): Promise<TokenPair> {
+      // Counted before the password is checked; a blocked account is refused without checking it.
+      await throttle.admitAttempt(input.email);
       const user = await users.findByEmail(input.email);
       const valid = user?.passwordHash
         ? await verifyPassword(input.password, user.passwordHash)
         : await verifyPassword(input.password, await decoyHash).then(() => false);
       if (!user || !valid) throw new InvalidCredentialsError('Email or password is wrong');
+      await throttle.clearFailures(input.email);
       assertActive(user);
       return issueTokens(user);
     },
