@@ -2,23 +2,27 @@ import type { Response } from 'express';
 import { isSettled } from '../../shared/orders/order-state-machine';
 import type { OrderView, OrdersService } from './orders.service';
 import type { OrderEventsListener } from './order-events.listener';
+import { ORDER_STREAM_LEASE_MS, type OrderStreamSlots } from './order-stream-slots';
 
-const HEARTBEAT_MS = 15_000;
+// Each heartbeat also renews the stream's place, well within its lease.
+const HEARTBEAT_MS = Math.min(15_000, ORDER_STREAM_LEASE_MS / 3);
 const POLL_MS = 5_000;
 const MAX_STREAM_MS = 10 * 60_000;
 
 /**
  * Server-Sent Events for one order: the current state at once, then every change, until the order
  * settles (or ten minutes pass). Events come from Redis pub/sub; the row is re-read on each event and every
- * few seconds, so a lost message delays an update but never loses it.
+ * few seconds, so a lost message delays an update but never loses it. A user holds at most
+ * MAX_ORDER_EVENT_STREAMS_PER_USER streams open (429 beyond); a stream's place is freed however it ends.
  */
 export async function streamOrderEvents(
   res: Response,
   userId: number,
   orderId: number,
-  deps: { orders: OrdersService; events: OrderEventsListener },
+  deps: { orders: OrdersService; events: OrderEventsListener; slots: OrderStreamSlots },
 ): Promise<void> {
   await deps.orders.findMine(userId, orderId);
+  const slot = await deps.slots.acquire(userId);
   res.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -48,7 +52,10 @@ export async function streamOrderEvents(
   };
 
   const unsubscribe = await deps.events.subscribe(orderId, check);
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => {
+    res.write(': keep-alive\n\n');
+    slot.renew();
+  }, HEARTBEAT_MS);
   const poll = setInterval(check, POLL_MS);
   const deadline = setTimeout(() => finish(), MAX_STREAM_MS);
   function finish() {
@@ -58,8 +65,11 @@ export async function streamOrderEvents(
     clearInterval(poll);
     clearTimeout(deadline);
     unsubscribe();
+    slot.release();
     res.end();
   }
   res.on('close', finish);
+  // The client may have gone while this stream subscribed: then 'close' has been and gone.
+  if (res.destroyed) finish();
   check();
 }

@@ -113,7 +113,7 @@ export const orderRouteDocs: RouteDoc[] = [
     responses: {
       200: { description: '`event: status` lines with JSON data', contentType: 'text/event-stream' },
     },
-    errors: [400, 404],
+    errors: [400, 404, 429, 503],
   },
   {
     method: 'post',

@@ -5,6 +5,7 @@ import type { BffContext } from '../context';
 import { requireUser } from '../http/identity';
 import { parseInput } from '../http/validate';
 import { streamOrderEvents } from './order-events.stream';
+import { orderStreamSlots } from './order-stream-slots';
 import {
   idempotencyKeyHeader,
   listOrdersQuery,
@@ -20,6 +21,7 @@ export function orderRoutes(ctx: BffContext): Router {
     cartLines: (userId) => carts.getLines(userId),
     events: ctx.orderEvents,
   });
+  const streamSlots = orderStreamSlots(ctx);
   const router = Router();
 
   router.post('/api/orders', async (req, res) => {
@@ -56,7 +58,7 @@ export function orderRoutes(ctx: BffContext): Router {
   router.get('/api/orders/:id/events', async (req, res) => {
     const { userId } = requireUser(req);
     const { id } = parseInput(orderIdParams, req.params, 'order id');
-    await streamOrderEvents(res, userId, id, { orders, events: ctx.orderEvents });
+    await streamOrderEvents(res, userId, id, { orders, events: ctx.orderEvents, slots: streamSlots });
   });
 
   router.post('/api/orders/:id/cancel', async (req, res) => {
