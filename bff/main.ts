@@ -1,11 +1,13 @@
 import { loadConfigOrExit } from '../shared/config';
 import { createLogger } from '../shared/logger';
+import { startEventLoopWatchdog } from '../shared/event-loop-watchdog';
 import { drainableHttpServer, onShutdownSignal } from '../shared/shutdown';
 import { createApp } from './app';
 import { createBffContext } from './bootstrap';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'bff' });
+const watchdog = startEventLoopWatchdog(config.EVENT_LOOP_BLOCK_EXIT_MS, logger);
 
 // Blue-green deploys (scripts/deploy) name each instance, so an operator, and the deploy test, can see
 // which colour answered a request.
@@ -36,4 +38,6 @@ onShutdownSignal(logger, 25_000, async () => {
   const outcome = await http.drain(15_000);
   if (outcome === 'forced') logger.warn('forced remaining connections closed after 15000 ms');
   await ctx.close();
+  // Last: a shutdown whose loop blocks is still ended by the watchdog (the shutdown timer could not fire).
+  await watchdog.stop();
 });

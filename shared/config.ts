@@ -60,6 +60,11 @@ const configSchema = z.object({
   /** Port of each worker process's own /metrics; `off` disables it. Unset: 9464, or 0 (random) when NODE_ENV=test. */
   WORKER_METRICS_PORT: z.union([z.literal('off'), port]).optional(),
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /**
+   * A BFF or worker process whose event loop stays blocked this long logs one fatal line and kills itself, so
+   * that its supervisor restarts it (shared/event-loop-watchdog); `off` disables it (e.g. under a debugger).
+   */
+  EVENT_LOOP_BLOCK_EXIT_MS: z.union([z.literal('off'), positiveInt.min(100)]).default(10000),
   /** How long a scrape reuses the queue job counts it read from Redis. */
   QUEUE_METRICS_CACHE_MS: z.coerce.number().int().min(0).max(60000).default(5000),
   /** Mounts Bull Board read-only (no retry, promote, clean, ...) for every queue. */

@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError, loadConfigOrExit } from '../shared/config';
 import { createLogger } from '../shared/logger';
+import { startEventLoopWatchdog } from '../shared/event-loop-watchdog';
 import { onShutdownSignal } from '../shared/shutdown';
 import { startWorkers } from './bootstrap';
 import { planWorkers, type DomainPlan } from './worker-plan';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'workers' });
+const watchdog = startEventLoopWatchdog(config.EVENT_LOOP_BLOCK_EXIT_MS, logger);
 
 function planOrExit(): DomainPlan[] {
   try {
@@ -21,9 +23,11 @@ function planOrExit(): DomainPlan[] {
 async function main(): Promise<void> {
   const plan = planOrExit();
   const running = await startWorkers(config, logger, plan);
-  onShutdownSignal(logger, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000, () =>
-    running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS),
-  );
+  onShutdownSignal(logger, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000, async () => {
+    await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
+    // Last: a shutdown whose loop blocks is still ended by the watchdog (the shutdown timer could not fire).
+    await watchdog.stop();
+  });
   logger.info({ plan }, 'workers running');
   // Rolling deploys (scripts/deploy/roll-workers.sh) stop the old processes only once the new ones got
   // this far, whatever LOG_LEVEL says.
