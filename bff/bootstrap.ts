@@ -5,6 +5,7 @@ import { closeRedis, createRedis } from '../shared/redis';
 import { createSqlBatches } from '../shared/sql-batches';
 import { createQueueRegistry } from './admin/queue-registry';
 import type { BffContext } from './context';
+import { EventLoopLagMonitor } from './health/event-loop-lag';
 import { OrderEventsListener } from './orders/order-events.listener';
 import { createProducers } from './producers';
 
@@ -18,6 +19,7 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
   const producers = createProducers(producerConnection, config.REDIS_PREFIX);
   const queues = createQueueRegistry(producerConnection, config.REDIS_PREFIX);
   const orderEvents = new OrderEventsListener(config, logger);
+  const eventLoopLag = new EventLoopLagMonitor().start();
   return {
     config,
     logger,
@@ -27,7 +29,9 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
     producers,
     queues,
     orderEvents,
+    eventLoopLag,
     async close() {
+      eventLoopLag.stop();
       await orderEvents.close();
       await producers.closeAll();
       await queues.close();

@@ -3,6 +3,7 @@ import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { Redis } from '../shared/redis';
 import type { SqlBatches } from '../shared/sql-batches';
+import type { EventLoopLagMonitor } from './health/event-loop-lag';
 import type { QueueRegistry } from './admin/queue-registry';
 import type { OrderEventsListener } from './orders/order-events.listener';
 import type { Producers } from './producers';
@@ -21,4 +22,6 @@ export interface BffContext {
   queues: QueueRegistry;
   /** Order state changes from the workers, for Prefer: wait and SSE. */
   orderEvents: OrderEventsListener;
+  /** How late this process's event loop runs, for /readyz. */
+  eventLoopLag: EventLoopLagMonitor;
 }

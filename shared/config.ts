@@ -65,6 +65,8 @@ const configSchema = z.object({
    * that its supervisor restarts it (shared/event-loop-watchdog); `off` disables it (e.g. under a debugger).
    */
   EVENT_LOOP_BLOCK_EXIT_MS: z.union([z.literal('off'), positiveInt.min(100)]).default(10000),
+  /** The BFF's /readyz answers 503 while its event loop lags more than this (bff/health/event-loop-lag). */
+  READY_MAX_EVENT_LOOP_LAG_MS: positiveInt.min(10).default(1000),
   /** How long a scrape reuses the queue job counts it read from Redis. */
   QUEUE_METRICS_CACHE_MS: z.coerce.number().int().min(0).max(60000).default(5000),
   /** Mounts Bull Board read-only (no retry, promote, clean, ...) for every queue. */

@@ -7,7 +7,7 @@ const check = z.union([
 ]);
 const readiness = z.strictObject({
   ready: z.boolean(),
-  checks: z.strictObject({ mysql: check, redis: check }),
+  checks: z.strictObject({ mysql: check, redis: check, eventLoop: check }),
 });
 
 export const healthRouteDocs: RouteDoc[] = [
@@ -23,7 +23,7 @@ export const healthRouteDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: MySQL and Redis answer',
+    summary: 'Readiness: MySQL and Redis answer, and the event loop does not lag',
     tag: 'health',
     auth: 'public',
     responses: {

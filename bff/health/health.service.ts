@@ -1,6 +1,6 @@
 import type { BffContext } from '../context';
 
-type CheckResult = { ok: true } | { ok: false; error: string };
+export type CheckResult = { ok: true } | { ok: false; error: string };
 
 async function bounded(check: () => Promise<unknown>, timeoutMs: number): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
@@ -19,10 +19,21 @@ async function bounded(check: () => Promise<unknown>, timeoutMs: number): Promis
   }
 }
 
-export async function checkReadiness(ctx: Pick<BffContext, 'db' | 'redis'>, timeoutMs = 1500) {
+/** Whether an event loop running `lagMs` late can still serve: not beyond `maxLagMs`. */
+export function eventLoopCheck(lagMs: number, maxLagMs: number): CheckResult {
+  if (lagMs <= maxLagMs) return { ok: true };
+  return { ok: false, error: `event loop lagging ${lagMs} ms (limit ${maxLagMs} ms)` };
+}
+
+export async function checkReadiness(
+  ctx: Pick<BffContext, 'db' | 'redis' | 'eventLoopLag' | 'config'>,
+  timeoutMs = 1500,
+) {
+  // Read before the other checks wait on the network, so their own time does not count as lag.
+  const eventLoop = eventLoopCheck(ctx.eventLoopLag.lagMs(), ctx.config.READY_MAX_EVENT_LOOP_LAG_MS);
   const [mysql, redis] = await Promise.all([
     bounded(() => ctx.db.raw('SELECT 1'), timeoutMs),
     bounded(() => ctx.redis.ping(), timeoutMs),
   ]);
-  return { ready: mysql.ok && redis.ok, checks: { mysql, redis } };
+  return { ready: mysql.ok && redis.ok && eventLoop.ok, checks: { mysql, redis, eventLoop } };
 }

@@ -29,7 +29,7 @@ describe('health endpoints', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       ready: true,
-      checks: { mysql: { ok: true }, redis: { ok: true } },
+      checks: { mysql: { ok: true }, redis: { ok: true }, eventLoop: { ok: true } },
     });
   });
 
@@ -51,6 +51,44 @@ describe('health endpoints', () => {
       expect(body.checks.redis.ok).toBe(false);
     } finally {
       await broken.close();
+    }
+  });
+
+  it('when the event loop lags beyond READY_MAX_EVENT_LOOP_LAG_MS, then /readyz is 503 naming the event loop, and 200 again once it runs freely', async () => {
+    const lagging = await startTestBff({
+      DATABASE_URL: database.url,
+      REDIS_PREFIX: prefix,
+      READY_MAX_EVENT_LOOP_LAG_MS: '300',
+    });
+    try {
+      // The BFF runs in this process: a synchronous loop here is a real stall of its event loop.
+      const until = Date.now() + 1_000;
+      while (Date.now() < until) {
+        // spin
+      }
+      const stalled = await fetch(`${lagging.url}/readyz`);
+      expect(stalled.status).toBe(503);
+      const body = (await stalled.json()) as {
+        ready: boolean;
+        checks: Record<string, { ok: boolean; error?: string }>;
+      };
+      expect(body.ready).toBe(false);
+      expect(body.checks.eventLoop).toEqual({
+        ok: false,
+        error: expect.stringMatching(/^event loop lagging \d+ ms \(limit 300 ms\)$/),
+      });
+      expect(body.checks.mysql).toEqual({ ok: true });
+      expect(body.checks.redis).toEqual({ ok: true });
+
+      const deadline = Date.now() + 15_000;
+      let status = stalled.status;
+      while (status !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await fetch(`${lagging.url}/readyz`)).status;
+      }
+      expect(status).toBe(200);
+    } finally {
+      await lagging.close();
     }
   });
 
