@@ -37,6 +37,8 @@ export interface StackOptions {
   seed?: (database: TestDatabase) => Promise<void>;
   /** Collects the BFF's JSON log lines here. */
   bffLogLines?: string[];
+  /** The BFF reaches the database at this URL instead (e.g. through a TCP proxy the test can cut). */
+  bffDatabaseUrl?: (databaseUrl: string) => string;
 }
 
 export async function startStack(options: StackOptions): Promise<TestStack> {
@@ -44,7 +46,10 @@ export async function startStack(options: StackOptions): Promise<TestStack> {
   if (options.seed) await options.seed(database);
   const prefix = testRedisPrefix(options.label);
   const env = { ...options.env, DATABASE_URL: database.url, REDIS_PREFIX: prefix };
-  const bff = await startTestBff(env, { logLines: options.bffLogLines });
+  const bff = await startTestBff(
+    { ...env, DATABASE_URL: options.bffDatabaseUrl?.(database.url) ?? database.url },
+    { logLines: options.bffLogLines },
+  );
   const prefixDir = await mkdtemp(path.join(os.tmpdir(), `vm-gw-${options.label}-`));
   const gateway = await startGateway({
     listenHost: '127.0.0.1',

@@ -1,0 +1,76 @@
+import {
+  CI_SHAPE,
+  FAULT_KINDS,
+  describeSchedule,
+  faultKindOf,
+  generateSchedule,
+} from '../soak/fault-schedule';
+import { runSchedule, startSoakStack, type SoakStack } from '../soak/schedule-runner';
+
+/**
+ * Random fault schedules (test/soak/fault-schedule.ts) against the real MariaDB, Redis, nginx, BFF, worker
+ * processes and fake payment gateway: placements, replays, cancels at random moments, duplicated and
+ * re-added jobs, a worker SIGKILLed, the test's Redis keys flushed, the database unreachable, a misbehaving
+ * gateway. After each schedule's faults stop, every invariant of the order flow must hold within a bound.
+ * A bounded number from a fixed seed here (chosen so that together they inject every kind of fault);
+ * `npm run soak` (test/soak/soak.ts) runs many more.
+ */
+const FIRST_SEED = Number(process.env.FAULT_SCHEDULES_SEED ?? 989);
+const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 5);
+const SETTLE_WITHIN_MS = 45_000;
+const seeds = Array.from({ length: SCHEDULES }, (_, index) => FIRST_SEED + index);
+
+/** The database connections the schedules cut make knex and mysql2 log; they are expected here. */
+function quietConnectionLoss(): () => void {
+  const expected = /Connection (Error|lost)|Acquire connection error|ECONNREFUSED/;
+  const original = { log: console.log, warn: console.warn, error: console.error };
+  for (const level of ['log', 'warn', 'error'] as const) {
+    console[level] = (...args: unknown[]) => {
+      if (!expected.test(args.map(String).join(' '))) original[level](...args);
+    };
+  }
+  return () => Object.assign(console, original);
+}
+
+describe('the order flow under random fault schedules', () => {
+  let soak: SoakStack;
+  let restoreConsole: () => void;
+
+  beforeAll(async () => {
+    restoreConsole = quietConnectionLoss();
+    soak = await startSoakStack('fault_schedules', CI_SHAPE.workers);
+  });
+  afterAll(async () => {
+    await soak?.close();
+    restoreConsole?.();
+  });
+
+  it('when the schedules of this file are generated, then together they inject every kind of fault', () => {
+    const injected = new Set(
+      seeds.flatMap((seed) => generateSchedule(seed, CI_SHAPE).events.map(faultKindOf)),
+    );
+    expect(FAULT_KINDS.filter((kind) => !injected.has(kind))).toEqual([]);
+    expect(generateSchedule(FIRST_SEED, CI_SHAPE)).toEqual(generateSchedule(FIRST_SEED, CI_SHAPE));
+  });
+
+  it.each(seeds)(
+    'when the schedule of seed %i runs, then every accepted order and cancel is settled and every invariant holds',
+    async (seed) => {
+      const schedule = generateSchedule(seed, CI_SHAPE);
+      const report = await runSchedule(soak, schedule, { settleWithinMs: SETTLE_WITHIN_MS });
+      if (report.violations.length > 0) {
+        throw new Error(
+          [
+            `seed ${seed}: ${report.violations.length} invariant violation(s); reproduce with`,
+            `  SOAK_SHAPE=ci SOAK_SEED=${seed} SOAK_SCHEDULES=1 npx tsx test/soak/soak.ts`,
+            ...report.violations.map((text) => `- ${text}`),
+            describeSchedule(schedule),
+          ].join('\n'),
+        );
+      }
+      expect(report.acceptedOrders).toBeGreaterThan(0);
+      expect(report.settledInMs).toBeLessThanOrEqual(SETTLE_WITHIN_MS);
+    },
+    Math.max(...seeds.map((seed) => generateSchedule(seed, CI_SHAPE).durationMs)) + SETTLE_WITHIN_MS + 20_000,
+  );
+});
