@@ -14,6 +14,7 @@ import { accessLog } from './middleware/access-log';
 import { adminGuard } from './middleware/admin-guard';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { gatewayTrust } from './middleware/gateway-trust';
+import { requestDeadline } from './middleware/request-deadline';
 import { bffMetrics } from './metrics/bff-metrics';
 
 /** Builds the BFF's Express app (no listen), so tests can start it on port 0 against their own context. */
@@ -28,6 +29,7 @@ export function createApp(ctx: BffContext): Express {
   app.use(metrics.measureRequests);
   app.use(accessLog(ctx.logger));
   app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(requestDeadline(ctx.config.REQUEST_TIMEOUT_MS, ctx.logger));
 
   app.use(healthRoutes(ctx));
   app.use(metrics.routes); // /metrics: like /healthz, not behind the gateway secret (nginx does not route it)

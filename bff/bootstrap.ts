@@ -11,7 +11,11 @@ import { createProducers } from './producers';
 
 /** Opens the BFF's connections; `close` releases them in reverse order. */
 export function createBffContext(config: Config, logger: Logger): BffContext & { close(): Promise<void> } {
-  const db = createDatabase(config.DATABASE_URL, config.DB_POOL_MAX);
+  // A statement that runs away (a scan an input made expensive) is cut off and answers 503; the BFF's writes
+  // are short, and one cut off rolls back with its transaction. Workers' long transactions have no limit.
+  const db = createDatabase(config.DATABASE_URL, config.DB_POOL_MAX, {
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  });
   const sqlBatches = createSqlBatches(config.DATABASE_URL, config.DB_POOL_MAX);
   const onRedisError = (error: Error) => logger.warn({ err: error.message }, 'redis connection error');
   const redis = createRedis(config.REDIS_URL, 'client', {}, onRedisError);

@@ -26,6 +26,11 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^mysql2?$/ }),
   DB_POOL_MAX: positiveInt.default(10),
+  /**
+   * The BFF's per-statement time limit on its knex connections (MariaDB max_statement_time, MySQL
+   * max_execution_time for SELECTs); a statement cut off answers 503. 0 turns it off. Workers have none.
+   */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   REDIS_PREFIX: z
     .string()
@@ -33,6 +38,8 @@ const configSchema = z.object({
     .default('vm'),
   BFF_HOST: z.string().default('127.0.0.1'),
   BFF_PORT: port.default(3000),
+  /** Each BFF request's deadline: unanswered by then, it is a 503 DEADLINE_EXCEEDED (streams excepted). 0: none. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15000),
   GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_PRIVATE_KEY: pem,
   JWT_KID: z.string().min(1).default('k1'),

@@ -12,6 +12,13 @@ describe('isDatabaseUnavailableError', () => {
     ['a lock wait timeout', Object.assign(new Error('lock'), { errno: 1205, code: 'ER_LOCK_WAIT_TIMEOUT' })],
     ['a statement time limit (MariaDB)', Object.assign(new Error('max'), { code: 'ER_STATEMENT_TIMEOUT' })],
     [
+      'MariaDB’s max_statement_time as mysql2 reports it (errno, no code)',
+      Object.assign(new Error('Query execution was interrupted (max_statement_time exceeded)'), {
+        errno: 1969,
+        sqlState: '70100',
+      }),
+    ],
+    [
       'a wrapped cause',
       new Error('outer', { cause: Object.assign(new Error('in'), { code: 'ECONNRESET' }) }),
     ],

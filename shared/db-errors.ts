@@ -34,6 +34,12 @@ const UNAVAILABLE_CODES = new Set([
   'ER_QUERY_TIMEOUT',
 ]);
 
+/**
+ * Server error numbers that mysql2 has no code name for: MariaDB's ER_STATEMENT_TIMEOUT (max_statement_time
+ * exceeded) arrives with `errno` 1969 and no `code`.
+ */
+const UNAVAILABLE_ERRNOS = new Set([1969]);
+
 /** Error names of the pool layers: knex/tarn's acquire timeout. */
 const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'TimeoutError']);
 
@@ -41,14 +47,16 @@ const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'TimeoutError']);
 export function isDatabaseUnavailableError(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    const { code, name, fatal, nativeError, cause } = current as {
+    const { code, errno, name, fatal, nativeError, cause } = current as {
       code?: unknown;
+      errno?: unknown;
       name?: unknown;
       fatal?: unknown;
       nativeError?: unknown;
       cause?: unknown;
     };
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (typeof errno === 'number' && UNAVAILABLE_ERRNOS.has(errno)) return true;
     if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
     // mysql2 marks errors after which the connection is unusable as fatal.
     if (fatal === true) return true;

@@ -24,19 +24,50 @@ export function mysqlConnectionOptions(databaseUrl: string) {
   };
 }
 
+type SessionConnection = {
+  query: (sql: string, values: unknown[], cb: (error: (Error & { errno?: number }) | null) => void) => void;
+};
+
+/** MySQL's answer to a variable it does not know (MariaDB's max_statement_time). */
+const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
+
+/**
+ * Limits a connection's statements to `timeoutMs`: MariaDB's max_statement_time (seconds, every statement),
+ * else MySQL's max_execution_time (ms, SELECT only). A statement cut off fails with an error that
+ * shared/db-errors classifies as the database being unavailable (503).
+ */
+function setStatementTimeout(
+  connection: SessionConnection,
+  timeoutMs: number,
+  done: (error: Error | null) => void,
+): void {
+  connection.query('SET SESSION max_statement_time = ?', [timeoutMs / 1000], (error) => {
+    if (error?.errno !== ER_UNKNOWN_SYSTEM_VARIABLE) return done(error);
+    connection.query('SET SESSION max_execution_time = ?', [timeoutMs], done);
+  });
+}
+
+/** What a pool sets on each of its sessions besides UTC. */
+export interface SessionLimits {
+  /** Cuts off any statement running longer than this (ms); unset or 0: no limit. */
+  statementTimeoutMs?: number;
+}
+
 /** Knex options for a MySQL/MariaDB URL: utf8mb4, UTC on the wire and in the session. */
-export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
+export function knexConfig(databaseUrl: string, poolMax = 10, limits: SessionLimits = {}): Knex.Config {
   return {
     client: 'mysql2',
     connection: { ...mysqlConnectionOptions(databaseUrl), dateStrings: false },
     pool: {
       min: 0,
       max: poolMax,
-      afterCreate(
-        connection: { query: (sql: string, cb: (error: Error | null) => void) => void },
-        done: (error: Error | null, connection: unknown) => void,
-      ) {
-        connection.query(SESSION_UTC_SQL, (error) => done(error, connection));
+      afterCreate(connection: SessionConnection, done: (error: Error | null, connection: unknown) => void) {
+        connection.query(SESSION_UTC_SQL, [], (error) => {
+          if (error || !limits.statementTimeoutMs) return done(error, connection);
+          setStatementTimeout(connection, limits.statementTimeoutMs, (limitError) =>
+            done(limitError, connection),
+          );
+        });
       },
     },
     migrations: {
@@ -48,8 +79,8 @@ export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
 }
 
 /** Creates the knex instance and binds objection's models to it. Callers own `destroy()`. */
-export function createDatabase(databaseUrl: string, poolMax?: number): Knex {
-  const knex = knexFactory(knexConfig(databaseUrl, poolMax));
+export function createDatabase(databaseUrl: string, poolMax?: number, limits?: SessionLimits): Knex {
+  const knex = knexFactory(knexConfig(databaseUrl, poolMax, limits));
   Model.knex(knex);
   return knex;
 }

@@ -82,6 +82,15 @@ export class ServiceUnavailableError extends AppError {
 }
 
 /**
+ * The BFF did not answer within the request's deadline (REQUEST_TIMEOUT_MS). The work may still finish
+ * after the answer: retry only what is safe to repeat (orders with the same Idempotency-Key).
+ */
+export class DeadlineExceededError extends AppError {
+  readonly status = 503;
+  readonly code = 'DEADLINE_EXCEEDED';
+}
+
+/**
  * Runs a call to a dependency (Redis, the job queue) on a request path: its failure becomes a 503 with
  * Retry-After that the client can retry, never a 500 or a hung request. AppErrors pass through unchanged.
  */
