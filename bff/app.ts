@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { requestIdMiddleware } from '../shared/tracing';
 import type { BffContext } from './context';
+import { refuseUnpairedSurrogates } from './http/well-formed-json';
 import { adminRoutes } from './admin/admin.routes';
 import { DASHBOARD_PATH, queueDashboard } from './admin/queue-dashboard';
 import { authRoutes } from './auth/auth.routes';
@@ -34,7 +35,7 @@ export function createApp(ctx: BffContext): Express {
   app.use(healthRoutes(ctx));
   app.use(metrics.routes); // /metrics: like /healthz, not behind the gateway secret (nginx does not route it)
   app.use(gatewayTrust(ctx.config.GATEWAY_SECRET));
-  app.use(express.json({ limit: '100kb' }));
+  app.use(express.json({ limit: '100kb', reviver: refuseUnpairedSurrogates }));
   app.use(requestIdMiddleware); // re-enter the request's context after the body stream ended
 
   app.use(openApiRoutes());
