@@ -177,12 +177,25 @@ function renderUpstream(o: GatewayOptions): string {
     return `include "${checkPath(o.upstreamInclude, 'upstreamInclude')}";`;
   }
   if (o.upstreams.length === 0) fail('upstreams must not be empty');
+  // A server that fails once (refused or reset connection, or a timeout: what proxy_next_upstream counts)
+  // gets no requests for 2 s, then one to try it again: a BFF that crashed, or that its event-loop watchdog
+  // killed, is skipped while it restarts, and back soon after. A 503 from the BFF (its database is down) is
+  // an answer, not a failure: counting it would take every BFF out at once and turn that 503 + Retry-After
+  // into the gateway's 502. nginx ignores these parameters when the group has one server. The zone shares
+  // what one nginx worker learnt about a server with the others; without it each worker finds out alone.
   const servers = o.upstreams.map(
     (upstream) => `    server ${checkUpstream(upstream)} max_fails=1 fail_timeout=2s;`,
   );
   // keepalive_timeout stays below Node's default server keepAliveTimeout (5 s), so nginx
   // never reuses a connection the BFF is about to close.
-  return ['upstream bff {', ...servers, '    keepalive 32;', '    keepalive_timeout 4s;', '  }'].join('\n');
+  return [
+    'upstream bff {',
+    '    zone bff 64k;',
+    ...servers,
+    '    keepalive 32;',
+    '    keepalive_timeout 4s;',
+    '  }',
+  ].join('\n');
 }
 
 function resolveNginxBinary(o: GatewayOptions): string {
