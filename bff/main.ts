@@ -4,6 +4,7 @@ import { startEventLoopWatchdog } from '../shared/event-loop-watchdog';
 import { drainableHttpServer, onShutdownSignal } from '../shared/shutdown';
 import { createApp } from './app';
 import { createBffContext } from './bootstrap';
+import { createBffServer } from './server';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'bff' });
@@ -20,13 +21,16 @@ if (colour !== undefined && colour !== '' && !/^[a-z0-9-]{1,32}$/.test(colour)) 
 const ctx = createBffContext(config, logger);
 const app = createApp(ctx);
 
-const server = app.listen(config.BFF_PORT, config.BFF_HOST, (error?: Error) => {
-  if (error) {
-    // Express hands listen errors (EADDRINUSE, ...) to this callback: without an exit the process would
-    // stay up without listening, and a deploy could take another process on the port for this one.
-    logger.fatal({ err: error, host: config.BFF_HOST, port: config.BFF_PORT }, 'bff could not listen');
-    process.exit(1);
-  }
+const server = createBffServer(app);
+// A listen error (EADDRINUSE, ...) must end the process: without an exit it would stay up without
+// listening, and a deploy could take another process on the port for this one.
+const exitOnListenError = (error: Error) => {
+  logger.fatal({ err: error, host: config.BFF_HOST, port: config.BFF_PORT }, 'bff could not listen');
+  process.exit(1);
+};
+server.once('error', exitOnListenError);
+server.listen(config.BFF_PORT, config.BFF_HOST, () => {
+  server.off('error', exitOnListenError);
   logger.info({ host: config.BFF_HOST, port: config.BFF_PORT, colour }, 'bff listening');
 });
 server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive_timeout, so nginx closes first

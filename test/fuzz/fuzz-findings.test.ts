@@ -79,4 +79,26 @@ describe('faults found by the API fuzz', () => {
     );
     expect(answer.outcome === 'answered' ? answer.status : answer.outcome).toBe(201);
   });
+
+  it('when the request headers add up to more than 16 KiB but each fits the gateway, then the BFF answers with JSON, not a bare 431', async () => {
+    const padding = 'x'.repeat(10_000);
+    const answer = await sendRaw(
+      gatewayPort,
+      {
+        method: 'GET',
+        target: `/api/products/${productId}`,
+        headers: [
+          ['x-padding-one', padding],
+          ['x-padding-two', padding],
+        ],
+      },
+      5000,
+    );
+    expect(answer.outcome).toBe('answered');
+    if (answer.outcome !== 'answered') return;
+    expect({ status: answer.status, type: answer.headers['content-type'] }).toEqual({
+      status: 200,
+      type: expect.stringMatching(/^application\/json/),
+    });
+  });
 });

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../bff/app';
 import { createBffContext } from '../../bff/bootstrap';
+import { createBffServer } from '../../bff/server';
 import type { BffContext } from '../../bff/context';
 import { loadConfig, type Config } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
@@ -33,7 +34,7 @@ export async function startTestBff(
   const ctx = createBffContext(config, logger);
   // Readiness is tested against a connected client; a Redis that is unreachable on purpose stays unready.
   await waitForRedis(ctx.redis, 3000).catch(() => undefined);
-  const server: Server = createApp(ctx).listen(0, '127.0.0.1');
+  const server: Server = createBffServer(createApp(ctx)).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
