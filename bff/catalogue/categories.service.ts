@@ -59,11 +59,17 @@ export function categoriesService(ctx: Pick<BffContext, 'db' | 'redis' | 'config
         ? records.find((record) => record.id === Number(slugOrId))
         : records.find((record) => record.slug === slugOrId.toLowerCase());
       if (!root) return null;
-      const ids = [root.id];
-      for (let index = 0; index < ids.length; index += 1) {
-        for (const record of records) if (record.parentId === ids[index]) ids.push(record.id);
+      const childrenOf = new Map<number, number[]>();
+      for (const record of records) {
+        if (record.parentId === null) continue;
+        const siblings = childrenOf.get(record.parentId);
+        if (siblings) siblings.push(record.id);
+        else childrenOf.set(record.parentId, [record.id]);
       }
-      return ids;
+      // Each category is taken once, so corrupt parent links that form a cycle cannot grow the walk for ever.
+      const ids = new Set([root.id]);
+      for (const id of ids) for (const child of childrenOf.get(id) ?? []) ids.add(child);
+      return [...ids];
     },
 
     /** Root → leaf path of a category (empty if unknown); bounded so a corrupt cycle cannot loop. */

@@ -33,6 +33,16 @@ describe('listing cursors', () => {
     ['a fractional id', 'newest', encoded({ v: 1, s: 'newest', f: fingerprint, i: 1.5 })],
     ['an extra field', 'newest', encoded({ v: 1, s: 'newest', f: fingerprint, i: 1, x: 1 })],
     ['no sales window', 'best_selling', encoded({ v: 1, s: 'best_selling', f: fingerprint, k: 1, i: 1 })],
+    [
+      'a sales window before the shop calendar',
+      'best_selling',
+      encoded({ v: 1, s: 'best_selling', f: fingerprint, k: 1, i: 1, d: '0999-12-31' }),
+    ],
+    [
+      'a sales window after the shop calendar',
+      'best_selling',
+      encoded({ v: 1, s: 'best_selling', f: fingerprint, k: 1, i: 1, d: '9999-12-31' }),
+    ],
   ] as const)('when the cursor has %s, then it is refused', (_label, sort, cursor) => {
     expect(() => decodeCursor(cursor, { sort, fingerprint })).toThrow(InvalidCursorError);
   });

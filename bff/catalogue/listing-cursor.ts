@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidCursorError } from '../../shared/errors';
+import { isShopDay } from '../../shared/shop-time';
 import { SORT_ORDERS, type SortOrder } from './products.schemas';
 
 /**
@@ -32,7 +33,7 @@ const payload = z
     f: z.string().regex(/^[A-Za-z0-9_-]{12}$/),
     k: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
     i: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    d: z.iso.date().optional(),
+    d: z.string().refine(isShopDay).optional(),
   })
   .refine((value) => SORTS_WITH_KEY.has(value.s) === (value.k !== undefined), 'sort key mismatch')
   .refine((value) => (value.s === 'best_selling') === (value.d !== undefined), 'window mismatch');

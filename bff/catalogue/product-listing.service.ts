@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { addDays, shopDay } from '../../shared/shop-time';
 import type { BffContext } from '../context';
 import {
   availabilityOf,
@@ -58,15 +59,7 @@ interface CachedPage {
 
 /** The first day of the best-selling window, as YYYY-MM-DD in the shop's time zone. */
 export function salesWindowStart(timeZone: string, now = new Date()): string {
-  const today = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-  const start = new Date(`${today}T00:00:00Z`);
-  start.setUTCDate(start.getUTCDate() - (BEST_SELLING_WINDOW_DAYS - 1));
-  return start.toISOString().slice(0, 10);
+  return addDays(shopDay(now, timeZone), -(BEST_SELLING_WINDOW_DAYS - 1));
 }
 
 const emptyPage = (): ListingPage => ({
