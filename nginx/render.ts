@@ -3,7 +3,8 @@
  *
  * Layout of a prefix directory (all 0755 so nginx workers running as `nobody` can reach it):
  *   conf/nginx.conf    rendered from nginx/nginx.conf.template (0644, holds no secret)
- *   conf/gateway.json  issuer, audience, leeway, public keys and the gateway secret (0600)
+ *   conf/gateway.json  issuer, audience, leeway, public keys, the gateway secret and where the session
+ *                      revocation records are in Redis (with its password, if any) (0600)
  *   logs/              error.log, access.log (JSON lines), nginx.pid
  *   temp/              nginx's body/proxy temp dirs (nginx creates and chowns them)
  *
@@ -16,8 +17,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { connect, isIP } from 'node:net';
 import path from 'node:path';
+import { revocationKeyPrefixes } from '../shared/session-revocation';
 
 export interface GatewayOptions {
   /** Address nginx listens on, e.g. '127.0.0.1' (IPv6 without brackets is accepted). */
@@ -35,6 +38,12 @@ export interface GatewayOptions {
   audience: string;
   /** Sent upstream as X-Gateway-Secret on every proxied request. */
   gatewaySecret: string;
+  /**
+   * The Redis that holds the session revocation records (shared/session-revocation.ts): the BFF's REDIS_URL
+   * and REDIS_PREFIX. The gateway reads them on every token-checked request; when Redis cannot answer, those
+   * requests get 503 (fail closed). `redis://` only; a host name is resolved when the config is written.
+   */
+  redis: { url: string; prefix: string };
   /** Clock skew allowed on exp/nbf; default 30, at most 30. */
   leewaySeconds?: number;
   /** Limits on POST login/signup/refresh/sms-send and on OAuth start/link, per client address; default 20/min, burst 10. */
@@ -251,8 +260,56 @@ export function renderGatewayConfig(o: GatewayOptions): string {
   });
 }
 
+/** How long the gateway waits for Redis (connect, send, read) before answering 503. */
+const REVOCATION_TIMEOUT_MS = 300;
+/** How long an nginx worker reuses what Redis said about one login: the delay before a revocation bites. */
+const REVOCATION_CACHE_SECONDS = 1;
+const REDIS_PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+
+/**
+ * The `revocation` part of gateway.json: where revocation.lua finds Redis and the key prefixes it reads.
+ * Cosockets need an address (nginx has no resolver configured), so a host name is looked up here, once.
+ */
+async function renderRevocation(redis: GatewayOptions['redis']): Promise<Record<string, unknown>> {
+  let url: URL;
+  try {
+    url = new URL(redis.url);
+  } catch {
+    fail('redis.url must be a redis:// URL');
+  }
+  if (url.protocol !== 'redis:') {
+    fail(`redis.url must be a redis:// URL (the gateway does not speak TLS to Redis): ${url.protocol}`);
+  }
+  if (!REDIS_PREFIX_PATTERN.test(redis.prefix)) fail(`redis.prefix must match ${REDIS_PREFIX_PATTERN}`);
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  let address = hostname;
+  if (isIP(hostname) === 0) {
+    try {
+      const found = await lookup(hostname, { all: true });
+      address = (found.find((entry) => entry.family === 4) ?? found[0])?.address ?? '';
+    } catch (error) {
+      fail(`redis.url host ${hostname} does not resolve (${(error as Error).message})`);
+    }
+  }
+  const db = url.pathname === '' || url.pathname === '/' ? 0 : Number(url.pathname.slice(1));
+  if (!Number.isInteger(db) || db < 0) fail(`redis.url database must be a number: ${url.pathname}`);
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  return {
+    host: isIP(address) === 6 ? `[${address}]` : address,
+    port: checkPort(Number(url.port || 6379), 'redis.url port'),
+    db,
+    ...(password ? { password } : {}),
+    ...(username && password ? { username } : {}),
+    userKeyPrefix: revocationKeyPrefixes(redis.prefix).user,
+    loginKeyPrefix: revocationKeyPrefixes(redis.prefix).login,
+    cacheSeconds: REVOCATION_CACHE_SECONDS,
+    timeoutMs: REVOCATION_TIMEOUT_MS,
+  };
+}
+
 /** What gateway.lua reads at start-up; kept out of nginx.conf because it holds the secret. */
-function renderGatewayJson(o: GatewayOptions): string {
+async function renderGatewayJson(o: GatewayOptions): Promise<string> {
   if (!VISIBLE_ASCII.test(o.gatewaySecret)) fail('gatewaySecret must be non-empty visible ASCII');
   if (!o.issuer) fail('issuer must not be empty');
   if (!o.audience) fail('audience must not be empty');
@@ -263,6 +320,7 @@ function renderGatewayJson(o: GatewayOptions): string {
       leewaySeconds: resolveLeeway(o.leewaySeconds),
       gatewaySecret: o.gatewaySecret,
       publicKeys: o.publicKeys.map(({ kid, pem }) => ({ kid, pem })),
+      revocation: await renderRevocation(o.redis),
     },
     null,
     2,
@@ -287,7 +345,7 @@ async function writeFileAtomic(file: string, content: string, mode: number): Pro
 export async function writeGatewayConfig(o: GatewayOptions): Promise<string> {
   const { prefix, conf, gatewayJson } = paths(o);
   const nginxConf = renderGatewayConfig(o);
-  const gatewayConfig = renderGatewayJson(o);
+  const gatewayConfig = await renderGatewayJson(o);
   for (const dir of [
     prefix,
     path.join(prefix, 'conf'),

@@ -5,7 +5,8 @@
  *
  * Variables: GATEWAY_SECRET (required), JWT_PUBLIC_KEYS ({"kid": "PEM"}) or JWT_PRIVATE_KEY
  * (+ JWT_KID, default k1), GATEWAY_HOST, GATEWAY_PORT, BFF_UPSTREAMS (comma-separated),
- * JWT_ISSUER, JWT_AUDIENCE, GATEWAY_ACCESS_LOG; NGINX_BIN and NGINX_MODULES_DIR for odd installs.
+ * JWT_ISSUER, JWT_AUDIENCE, GATEWAY_ACCESS_LOG; REDIS_URL (required) and REDIS_PREFIX (default vm), where
+ * the BFF writes session revocation records; NGINX_BIN and NGINX_MODULES_DIR for odd installs.
  * GATEWAY_UPSTREAM_INCLUDE: absolute path of a file defining `upstream bff { ... }`, used instead of
  * BFF_UPSTREAMS (blue-green deploys rewrite it and reload; see scripts/deploy). GATEWAY_PREFIX_DIR:
  * the nginx prefix (conf/, logs/, temp/), default nginx/.run beside this file.
@@ -103,6 +104,7 @@ function optionsFromEnv(): GatewayOptions {
     issuer: optional('JWT_ISSUER', 'voltmall'),
     audience: optional('JWT_AUDIENCE', 'voltmall-api'),
     gatewaySecret,
+    redis: { url: required('REDIS_URL'), prefix: optional('REDIS_PREFIX', 'vm') },
     // Default: <prefix>/logs/access.log. '/dev/stdout' suits containers, but nginx cannot
     // open it when our stdout is a socket (e.g. a Node parent's pipe), so it is opt-in.
     accessLogPath: process.env.GATEWAY_ACCESS_LOG || undefined,

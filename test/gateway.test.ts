@@ -7,6 +7,8 @@ import { randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
+import { Redis } from 'ioredis';
+import { revokedLoginKey, revokedUserKey } from '../shared/session-revocation';
 import { freePort, startTestGateway, type TestGateway } from './support/gateway';
 
 const ISSUER = 'voltmall-test';
@@ -88,6 +90,8 @@ async function mint(
     role: 'user',
     iss: ISSUER,
     aud: AUDIENCE,
+    iat: now(),
+    sid: 'login-42',
     exp: now() + 300,
     ...claims,
   })
@@ -354,6 +358,14 @@ describe('gateway (nginx + Lua) in front of the BFF', () => {
           ),
       ],
       ['a known kid names a key that did not sign it', () => mint(unconfigured, {}, { kid: k1.kid })],
+      ['iat is more than a minute in the future', () => mint(k1, { iat: now() + 61 + 5 })],
+      ['iat is missing', () => mint(k1, { iat: undefined })],
+      ['iat is a string', () => mint(k1, { iat: String(now()) as unknown as number })],
+      ['sid (the login id) is missing', () => mint(k1, { sid: undefined })],
+      ['sid is not a string', () => mint(k1, { sid: 42 as unknown as string })],
+      ['sid is empty', () => mint(k1, { sid: '' })],
+      ['sid has a space', () => mint(k1, { sid: 'login 1' })],
+      ['sid is longer than 64 bytes', () => mint(k1, { sid: 'x'.repeat(65) })],
     ])('when %s, then 401 INVALID_TOKEN and no upstream call', async (_case, makeToken) => {
       expectRejectedToken(await call('GET', '/api/orders', { token: await makeToken() }));
     });
@@ -381,6 +393,16 @@ describe('gateway (nginx + Lua) in front of the BFF', () => {
 
     it('when the token expired but within the leeway, then it is still accepted', async () => {
       const token = await mint(k1, { exp: now() - 5 });
+      expect((await call('GET', '/api/orders', { token })).status).toBe(200);
+    });
+
+    it('when iat is less than a minute in the future (clock skew), then the token is accepted', async () => {
+      const token = await mint(k1, { iat: now() + 45 });
+      expect((await call('GET', '/api/orders', { token })).status).toBe(200);
+    });
+
+    it('when iat carries milliseconds, then the token is accepted', async () => {
+      const token = await mint(k1, { iat: Date.now() / 1000 });
       expect((await call('GET', '/api/orders', { token })).status).toBe(200);
     });
 
@@ -734,6 +756,121 @@ describe('gateway (nginx + Lua) in front of the BFF', () => {
 
       expect(gets.map((reply) => reply.status)).toEqual([200, 200, 200]);
       expect(posts.map((reply) => reply.status)).toEqual([200, 200, 429]);
+    });
+  });
+
+  describe('revocation records in Redis', () => {
+    let redis: Redis;
+    const prefix = () => gateway.options.redis.prefix;
+    // A subject of its own per test: nothing about it is in the gateway's per-worker cache yet.
+    const freshSubject = () => `revocation-${randomUUID()}`;
+
+    beforeAll(() => {
+      redis = new Redis(process.env.REDIS_URL!);
+    });
+    afterAll(async () => {
+      await redis?.quit();
+    });
+
+    it('when the user is revoked at or after the token was issued, then 401 TOKEN_REVOKED and no upstream call', async () => {
+      const sub = freshSubject();
+      const issuedAtMs = Date.now() - 1000;
+      const token = await mint(k1, { sub, iat: issuedAtMs / 1000 });
+      await redis.set(revokedUserKey(prefix(), sub), String(issuedAtMs), 'EX', 60);
+
+      const reply = await call('GET', '/api/orders', { token });
+
+      expectRejectedToken(reply, 'TOKEN_REVOKED');
+      expect(reply.headers['www-authenticate']).toContain('error_description="token revoked"');
+    });
+
+    it('when the token was issued after the user was revoked, then it passes', async () => {
+      const sub = freshSubject();
+      const issuedAtMs = Date.now();
+      await redis.set(revokedUserKey(prefix(), sub), String(issuedAtMs - 1), 'EX', 60);
+
+      const reply = await call('GET', '/api/orders', {
+        token: await mint(k1, { sub, iat: issuedAtMs / 1000 }),
+      });
+
+      expect(reply.status).toBe(200);
+      expect(reply.upstream?.headers['x-user-id']).toBe(sub);
+    });
+
+    it('when the login is revoked, then its tokens get 401 TOKEN_REVOKED on every checked mode while another login of the user passes', async () => {
+      const sub = freshSubject();
+      await redis.set(revokedLoginKey(prefix(), `${sub}-phone`), '1', 'EX', 60);
+      const revoked = await mint(k1, { sub, sid: `${sub}-phone` });
+      const admin = await mint(k1, { sub, sid: `${sub}-phone`, role: 'admin' });
+
+      expectRejectedToken(await call('GET', '/api/orders', { token: revoked }), 'TOKEN_REVOKED');
+      expectRejectedToken(await call('POST', '/api/cart/items', { token: revoked }), 'TOKEN_REVOKED');
+      expectRejectedToken(await call('POST', '/api/products', { token: revoked }), 'TOKEN_REVOKED');
+      expectRejectedToken(await call('GET', '/api/admin/users', { token: admin }), 'TOKEN_REVOKED');
+      const other = await call('GET', '/api/orders', {
+        token: await mint(k1, { sub, sid: `${sub}-laptop` }),
+      });
+      expect(other.status).toBe(200);
+    });
+
+    it('when a revocation is written after the token was used, then it is refused within a second', async () => {
+      const sub = freshSubject();
+      const token = await mint(k1, { sub });
+      expect((await call('GET', '/api/orders', { token })).status).toBe(200);
+
+      await redis.set(revokedLoginKey(prefix(), 'login-42'), '1', 'EX', 60);
+      const deadline = Date.now() + 1000;
+      let reply = await call('GET', '/api/orders', { token });
+      while (reply.status === 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        reply = await call('GET', '/api/orders', { token });
+      }
+      await redis.del(revokedLoginKey(prefix(), 'login-42'));
+
+      expectRejectedToken(reply, 'TOKEN_REVOKED');
+    });
+  });
+
+  describe('Redis unreachable', () => {
+    let blind: TestGateway;
+
+    beforeAll(async () => {
+      blind = await startTestGateway({
+        upstreamPort: upstream.port,
+        gatewaySecret,
+        publicKeys: [{ kid: k1.kid, pem: k1.pem }],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        redis: { url: `redis://127.0.0.1:${await freePort()}`, prefix: 'nothing-listens' },
+      });
+    });
+    afterAll(async () => {
+      await blind?.stop();
+    });
+
+    it('when a token must be checked, then 503 SERVICE_UNAVAILABLE JSON with Retry-After and no upstream call (fail closed)', async () => {
+      for (const [method, pathname] of [
+        ['GET', '/api/orders'],
+        ['GET', '/api/cart'],
+        ['GET', '/api/admin/users'],
+      ] as const) {
+        const reply = await send(blind.url, upstream, method, pathname, {
+          token: await mint(k1, { role: 'admin' }),
+        });
+        expectJsonError(reply, 503, 'SERVICE_UNAVAILABLE');
+        expect(reply.headers['retry-after']).toBe('1');
+        expect(reply.upstream).toBeUndefined();
+      }
+    });
+
+    it('when a route needs no token check, then it is served as usual', async () => {
+      expect((await send(blind.url, upstream, 'GET', '/api/products')).status).toBe(200);
+      expect((await send(blind.url, upstream, 'GET', '/api/cart')).status).toBe(200);
+      expect((await send(blind.url, upstream, 'POST', '/api/auth/logout', { body: '{}' })).status).toBe(200);
+    });
+
+    it('when a token is invalid anyway, then 401 as before, without asking Redis', async () => {
+      expectRejectedToken(await send(blind.url, upstream, 'GET', '/api/orders', { token: 'a.b.c' }));
     });
   });
 

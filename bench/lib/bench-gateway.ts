@@ -9,7 +9,16 @@ import type { Config } from '../../shared/config';
 import { freePort } from './processes';
 
 export async function benchGatewayOptions(
-  config: Pick<Config, 'JWT_KID' | 'JWT_PRIVATE_KEY' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'GATEWAY_SECRET'>,
+  config: Pick<
+    Config,
+    | 'JWT_KID'
+    | 'JWT_PRIVATE_KEY'
+    | 'JWT_ISSUER'
+    | 'JWT_AUDIENCE'
+    | 'GATEWAY_SECRET'
+    | 'REDIS_URL'
+    | 'REDIS_PREFIX'
+  >,
   upstreams: string[],
   prefixDir: string,
 ): Promise<GatewayOptions> {
@@ -27,5 +36,6 @@ export async function benchGatewayOptions(
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     gatewaySecret: config.GATEWAY_SECRET,
+    redis: { url: config.REDIS_URL, prefix: config.REDIS_PREFIX },
   };
 }

@@ -1,6 +1,7 @@
 import { withTransaction, type Knex } from '../../shared/db';
-import { NotFoundError } from '../../shared/errors';
+import { NotFoundError, unavailableOnFailure } from '../../shared/errors';
 import type { UserRole, UserStatus } from '../../shared/models/user.model';
+import { sessionRevocations } from '../../shared/session-revocation';
 import { auditRepository } from '../audit/audit.repository';
 import { refreshTokensRepository } from '../auth/refresh-tokens.repository';
 import type { BffContext } from '../context';
@@ -38,10 +39,18 @@ const toView = (row: AdminUserRow): AdminUserView => ({
 /**
  * User management for admins. Every change runs in one transaction with the user's row locked and its audit
  * row (actor, before, after, request id) written in the same transaction.
+ *
+ * A suspension or role change also voids the user's access tokens at the gateway (a per-user revocation
+ * cutoff in Redis, shared/session-revocation.ts), written inside the transaction once the row is changed
+ * (for a suspension, after revoking the refresh tokens, which waits for a refresh in flight to commit): when
+ * Redis cannot record it the change rolls back and the admin gets a 503 to retry.
  */
-export function adminUsersService(ctx: Pick<BffContext, 'db' | 'config'>) {
+export function adminUsersService(ctx: Pick<BffContext, 'db' | 'config' | 'redis'>) {
   const reads = adminUsersRepository(ctx.db);
   const audit = auditRepository(ctx.db);
+  const revocations = sessionRevocations(ctx);
+  const revokeAccessTokens = (userId: number) =>
+    unavailableOnFailure('The session store', 1, () => revocations.revokeUser(userId));
 
   async function lockUser(id: number, trx: Knex.Transaction) {
     const user = await usersRepository(trx).findByIdForUpdate(id, trx);
@@ -62,9 +71,10 @@ export function adminUsersService(ctx: Pick<BffContext, 'db' | 'config'>) {
       const user = await lockUser(userId, trx);
       if (user.status === status) return { user: await viewIn(userId, trx), revokedSessions: 0 };
       await usersRepository(trx).setStatus(userId, status, trx);
-      // Suspension ends every login at once; access tokens already issued lapse within their short TTL.
+      // Suspension ends every login at once: refresh tokens here, access tokens at the gateway.
       const revokedSessions =
         status === 'suspended' ? await refreshTokensRepository(trx).revokeAllForUser(userId) : 0;
+      if (status === 'suspended') await revokeAccessTokens(userId);
       await audit.record(
         {
           actorUserId,
@@ -125,6 +135,8 @@ export function adminUsersService(ctx: Pick<BffContext, 'db' | 'config'>) {
         const user = await lockUser(userId, trx);
         if (role === undefined || user.role === role) return viewIn(userId, trx);
         await usersRepository(trx).setRole(userId, role, trx);
+        // Tokens issued before carry the old role claim (a demoted admin's still says admin).
+        await revokeAccessTokens(userId);
         await audit.record(
           {
             actorUserId,
@@ -140,7 +152,7 @@ export function adminUsersService(ctx: Pick<BffContext, 'db' | 'config'>) {
       });
     },
 
-    /** Suspends the account and revokes all its refresh tokens in the same transaction. */
+    /** Suspends the account, revokes all its refresh tokens and voids its access tokens at the gateway. */
     async suspend(actorUserId: number, userId: number) {
       if (actorUserId === userId) throw new CannotSuspendSelfError('You cannot suspend your own account');
       return setStatus(actorUserId, userId, 'suspended');

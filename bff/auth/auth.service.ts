@@ -7,11 +7,13 @@ import {
   ForbiddenError,
   InvalidCredentialsError,
   UnauthorizedError,
+  unavailableOnFailure,
 } from '../../shared/errors';
 import type { User } from '../../shared/models/user.model';
 import { hashPassword, verifyPassword } from '../../shared/passwords';
 import { usersRepository } from '../users/users.repository';
 import type { Redis } from '../../shared/redis';
+import { sessionRevocations } from '../../shared/session-revocation';
 import { createAccessTokenSigner } from './access-tokens';
 import { loginThrottle } from './login-throttle';
 import { refreshTokensRepository } from './refresh-tokens.repository';
@@ -39,6 +41,13 @@ export function authService(deps: { db: Knex; config: Config; redis: Redis }) {
   const throttle = loginThrottle(deps);
   const refreshTokens = refreshTokensRepository(deps.db);
   const signer = createAccessTokenSigner(deps.config);
+  const revocations = sessionRevocations(deps);
+  /**
+   * Ends a login's access tokens at the gateway. Called inside the transaction that revokes its refresh
+   * tokens, so when Redis cannot record it the revocation rolls back and the client gets a 503 to retry.
+   */
+  const revokeLogin = (familyId: string) =>
+    unavailableOnFailure('The session store', 1, () => revocations.revokeLogin(familyId));
   // A hash of a random password, verified against when the email is unknown, so a login for an unknown
   // email takes as long as one with a wrong password.
   const decoyHash = hashPassword(randomBytes(16).toString('hex'));
@@ -58,7 +67,8 @@ export function authService(deps: { db: Knex; config: Config; redis: Redis }) {
       },
       trx,
     );
-    const { token, expiresIn } = await signer.sign({ userId: user.id, role: user.role });
+    // The family is the login: every access token of it carries its id, so logout can void them all.
+    const { token, expiresIn } = await signer.sign({ userId: user.id, role: user.role, loginId: familyId });
     return { accessToken: token, refreshToken, expiresIn, tokenType: 'Bearer' };
   }
 
@@ -107,6 +117,7 @@ export function authService(deps: { db: Knex; config: Config; redis: Redis }) {
         if (!row) return { error: 'unknown' as const };
         if (row.used_at || row.revoked_at) {
           await refreshTokens.revokeFamily(row.family_id, trx);
+          await revokeLogin(row.family_id);
           return { error: 'reused' as const };
         }
         if (row.expires_at.getTime() <= Date.now()) return { error: 'expired' as const };
@@ -130,11 +141,16 @@ export function authService(deps: { db: Knex; config: Config; redis: Redis }) {
       );
     },
 
-    /** Revokes the token's family (this login); unknown tokens are ignored so logout is idempotent. */
+    /**
+     * Revokes the token's family (this login) and its access tokens at the gateway; unknown tokens are ignored
+     * so logout is idempotent (a repeated logout records the revocation again).
+     */
     async logout(refreshToken: string): Promise<void> {
       await withTransaction(deps.db, async (trx) => {
         const row = await refreshTokens.findByHashForUpdate(hashToken(refreshToken), trx);
-        if (row) await refreshTokens.revokeFamily(row.family_id, trx);
+        if (!row) return;
+        await refreshTokens.revokeFamily(row.family_id, trx);
+        await revokeLogin(row.family_id);
       });
     },
 

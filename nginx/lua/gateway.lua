@@ -9,11 +9,13 @@
 --   1. strip every client-sent X-User-* and X-Gateway-Secret header (always);
 --   2. decide what the route needs (public / optional / required / admin);
 --   3. verify the bearer token when needed (on /admin/queues, the vm_admin cookie when there is no
---      Authorization header), answer 401/403 as JSON otherwise;
+--      Authorization header), ask revocation.lua whether its user or login was revoked (401
+--      TOKEN_REVOKED; 503 when Redis cannot tell: fail closed), answer 401/403 as JSON otherwise;
 --   4. expose the identity and the gateway secret as nginx variables, which
 --      proxy_set_header turns into X-User-Id, X-User-Role, X-Gateway-Secret.
 local ed25519 = require('ed25519')
 local jwt = require('jwt')
+local revocation = require('revocation')
 local cjson = require('cjson.safe')
 
 local ngx = ngx
@@ -28,6 +30,8 @@ local type = type
 local pairs = pairs
 
 local MAX_LEEWAY_SECONDS = 30
+-- Seconds a client waits before retrying when the revocation records cannot be read.
+local REVOCATION_RETRY_AFTER_SECONDS = 1
 
 local _M = {}
 
@@ -100,6 +104,7 @@ function _M.init(path)
     keys = keys,
   }
   verifier = jwt.new(config)
+  revocation.init(parsed.revocation)
 end
 
 -- Gateway-generated errors share the BFF's shape: {"error":{"code","message","requestId"}}.
@@ -123,7 +128,9 @@ local function reject_missing_token()
 end
 
 local function reject_invalid_token(code, description)
-  local message = code == jwt.TOKEN_EXPIRED and 'access token expired' or 'invalid access token'
+  local message = code == jwt.TOKEN_EXPIRED and 'access token expired'
+    or code == revocation.TOKEN_REVOKED and 'access token revoked'
+    or 'invalid access token'
   return respond_error(
     401,
     code,
@@ -225,6 +232,16 @@ function _M.access(mode)
   local claims, code, description = verifier.verify(token, ngx.time())
   if claims == nil then
     return reject_invalid_token(code, description)
+  end
+  -- Before the role check: a demoted admin's token still says admin, and a revoked token is no token.
+  local revoked = revocation.is_revoked(claims.sub, claims.sid, claims.iat)
+  if revoked == nil then
+    -- A suspended user must never get through: without the records, refuse rather than guess.
+    ngx_header['Retry-After'] = REVOCATION_RETRY_AFTER_SECONDS
+    return respond_error(503, 'SERVICE_UNAVAILABLE', 'session check unavailable; retry shortly')
+  end
+  if revoked then
+    return reject_invalid_token(revocation.TOKEN_REVOKED, 'token revoked')
   end
   if mode == 'admin' and claims.role ~= 'admin' then
     return reject_forbidden()

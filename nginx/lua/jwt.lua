@@ -24,6 +24,11 @@ cjson.decode_max_depth(16)
 
 local MAX_TOKEN_BYTES = 8192
 local MAX_SUBJECT_BYTES = 255
+-- sid names the login in a Redis key (revocation.lua): short visible ASCII only.
+local MAX_LOGIN_ID_BYTES = 64
+-- A token stamped later than this is refused whatever the leeway: no clock is that far off, and a token
+-- "issued" in the future would outlive a revocation cutoff written before that time.
+local MAX_IAT_AHEAD_SECONDS = 60
 local ALLOWED_TYP = { jwt = true, ['at+jwt'] = true, ['application/at+jwt'] = true }
 local ALLOWED_ROLES = { user = true, admin = true }
 
@@ -87,6 +92,14 @@ local function is_valid_subject(value)
     and not find(value, '[^\33-\126]')
 end
 
+-- The login (refresh-token family) the token belongs to: logout revokes it by this id.
+local function is_valid_login_id(value)
+  return type(value) == 'string'
+    and #value > 0
+    and #value <= MAX_LOGIN_ID_BYTES
+    and not find(value, '[^\33-\126]')
+end
+
 local function check_header(header, keys)
   if header.alg ~= 'EdDSA' then
     return nil, 'unsupported algorithm'
@@ -117,14 +130,18 @@ local function check_claims(claims, config, now)
   if nbf ~= nil and not is_finite_number(nbf) then
     return INVALID, 'nbf claim must be a number'
   end
-  if iat ~= nil and not is_finite_number(iat) then
-    return INVALID, 'iat claim must be a number'
+  -- iat is required: the per-user revocation cutoff (revocation.lua) is compared with it
+  if not is_finite_number(iat) then
+    return INVALID, 'iat claim required'
   end
   if now >= exp + config.leeway then
     return _M.TOKEN_EXPIRED, 'token expired'
   end
   if nbf ~= nil and now + config.leeway < nbf then
     return INVALID, 'token not yet valid'
+  end
+  if iat > now + MAX_IAT_AHEAD_SECONDS then
+    return INVALID, 'token issued in the future'
   end
   if claims.iss ~= config.issuer then
     return INVALID, 'invalid issuer'
@@ -137,6 +154,9 @@ local function check_claims(claims, config, now)
   end
   if type(claims.role) ~= 'string' or not ALLOWED_ROLES[claims.role] then
     return INVALID, 'invalid role'
+  end
+  if not is_valid_login_id(claims.sid) then
+    return INVALID, 'invalid login id'
   end
   return nil
 end

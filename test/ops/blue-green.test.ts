@@ -214,6 +214,7 @@ describe('blue-green deploy of the BFF behind real nginx', () => {
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       gatewaySecret: config.GATEWAY_SECRET,
+      redis: { url: config.REDIS_URL, prefix },
       workerProcesses: 2,
     });
     const [userId] = await database

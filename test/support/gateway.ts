@@ -12,6 +12,7 @@ import {
   type GatewayOptions,
   type RunningGateway,
 } from '../../nginx/render';
+import { testRedisPrefix } from './redis';
 
 /** A TCP port that was free a moment ago (the OS picks it; nothing listens on it now). */
 export async function freePort(): Promise<number> {
@@ -52,7 +53,8 @@ const START_ATTEMPTS = 3;
 
 /**
  * Starts nginx in front of 127.0.0.1:<upstreamPort>. Tests default to one worker so that
- * rate-limit and reload behaviour do not depend on the machine's core count.
+ * rate-limit and reload behaviour do not depend on the machine's core count, and to the test
+ * Redis under a prefix of their own (empty: no login is revoked until a test writes a record).
  */
 export async function startTestGateway(o: TestGatewayOptions): Promise<TestGateway> {
   const { upstreamPort, ...rest } = o;
@@ -65,6 +67,7 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<TestGatew
         issuer: 'voltmall',
         audience: 'voltmall-api',
         workerProcesses: 1,
+        redis: { url: process.env.REDIS_URL!, prefix: testRedisPrefix('gateway') },
         ...rest,
         listenPort: await freePort(),
         prefixDir,

@@ -65,6 +65,7 @@ export async function startStack(options: StackOptions): Promise<TestStack> {
     issuer: bff.config.JWT_ISSUER,
     audience: bff.config.JWT_AUDIENCE,
     gatewaySecret: bff.config.GATEWAY_SECRET,
+    redis: { url: bff.config.REDIS_URL, prefix },
     workerProcesses: 1,
     rateLimits: { authPerMinute: 6000, burst: 1000 },
     ...options.gateway,
