@@ -50,7 +50,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
-# Meant for the BFF; compose disables it for the services that run another command from this image.
+# Liveness of the BFF. Compose replaces it: /readyz for the BFF, the metrics port for workers, the fakes' ports;
+# off for the one-shot seed.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.BFF_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/bff/main.js"]
