@@ -831,6 +831,47 @@ describe('gateway (nginx + Lua) in front of the BFF', () => {
     });
   });
 
+  describe('revocation records in another Redis database', () => {
+    let numbered: TestGateway;
+    let redis: Redis;
+    const prefix = `gw-db-${randomUUID().slice(0, 8)}`;
+
+    beforeAll(async () => {
+      const url = new URL(process.env.REDIS_URL!);
+      url.pathname = '/3';
+      redis = new Redis(url.toString());
+      numbered = await startTestGateway({
+        upstreamPort: upstream.port,
+        gatewaySecret,
+        publicKeys: [{ kid: k1.kid, pem: k1.pem }],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        redis: { url: url.toString(), prefix },
+      });
+    });
+    afterAll(async () => {
+      await numbered?.stop();
+      await redis?.quit();
+    });
+
+    it('when REDIS_URL names database 3, then the gateway reads the records there (SELECT on each new connection)', async () => {
+      const sub = `db3-${randomUUID()}`;
+      await redis.set(revokedLoginKey(prefix, `${sub}-login`), '1', 'EX', 60);
+      try {
+        const revoked = await mint(k1, { sub, sid: `${sub}-login` });
+        const other = await mint(k1, { sub, sid: `${sub}-other` });
+
+        expectRejectedToken(
+          await send(numbered.url, upstream, 'GET', '/api/orders', { token: revoked }),
+          'TOKEN_REVOKED',
+        );
+        expect((await send(numbered.url, upstream, 'GET', '/api/orders', { token: other })).status).toBe(200);
+      } finally {
+        await redis.del(revokedLoginKey(prefix, `${sub}-login`));
+      }
+    });
+  });
+
   describe('Redis unreachable', () => {
     let blind: TestGateway;
 

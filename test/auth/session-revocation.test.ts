@@ -4,6 +4,8 @@
  * per nginx worker for at most a second. Redis out of reach: token-checked routes fail closed (503).
  */
 import { createPublicKey } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { revocationTtlSeconds, revokedUserKey, sessionRevocations } from '../../shared/session-revocation';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import {
   call,
@@ -166,6 +168,24 @@ describe('suspension, demotion and logout end access tokens at once', () => {
     await expectRevokedWithinDeadline(demoted.token);
     expectRevoked(await call(stack.url, 'GET', '/api/admin/users?limit=1', { token: demoted.token }));
     expectRevoked(await call(stack.url, 'GET', '/admin/queues/api/queues', { token: demoted.token }));
+  });
+
+  it('when a later revocation carries an earlier cutoff (a BFF whose clock lags), then the cutoff stays and the TTL is renewed', async () => {
+    const redis = new Redis(stack.bff.config.REDIS_URL);
+    try {
+      const revocations = sessionRevocations({ redis, config: stack.bff.config });
+      const key = revokedUserKey(stack.bff.config.REDIS_PREFIX, 999_001);
+      const ttl = revocationTtlSeconds(stack.bff.config.ACCESS_TOKEN_TTL_SECONDS);
+
+      await revocations.revokeUser(999_001, 2_000_000_000_500);
+      await redis.expire(key, 5);
+      await revocations.revokeUser(999_001, 2_000_000_000_000);
+
+      expect(await redis.get(key)).toBe('2000000000500');
+      expect(await redis.ttl(key)).toBeGreaterThan(ttl - 5);
+    } finally {
+      await redis.quit();
+    }
   });
 
   describe('when Redis cannot be reached', () => {
