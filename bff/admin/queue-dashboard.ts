@@ -5,12 +5,36 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { BffContext } from '../context';
 import { auditRepository } from '../audit/audit.repository';
 import { requireAdmin } from '../http/identity';
+import { ValidationError } from '../../shared/errors';
 import { CrossSiteRequestError } from './admin.errors';
 
 /** Where the dashboard is mounted; the gateway admits only admins there (token or the vm_admin cookie). */
 export const DASHBOARD_PATH = '/admin/queues';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The most jobs one board page may list (its settings page offers up to 300): Bull Board reads each in full
+ * from Redis and has no cap of its own.
+ */
+export const MAX_DASHBOARD_JOBS_PER_PAGE = 300;
+
+/** Refuses a board page larger than {@link MAX_DASHBOARD_JOBS_PER_PAGE} jobs with a 400 instead of reading them. */
+const boundedJobPages: RequestHandler = (req, _res, next) => {
+  const requested = req.query.jobsPerPage;
+  if (requested === undefined) return next();
+  const values: unknown[] = Array.isArray(requested) ? requested : [requested];
+  const withinCap = (value: unknown) =>
+    typeof value === 'string' && /^[0-9]{1,3}$/.test(value) && Number(value) <= MAX_DASHBOARD_JOBS_PER_PAGE;
+  if (values.every(withinCap)) return next();
+  next(
+    new ValidationError('Invalid query', {
+      details: [
+        { path: 'jobsPerPage', message: `must be a whole number up to ${MAX_DASHBOARD_JOBS_PER_PAGE}` },
+      ],
+    }),
+  );
+};
 
 /**
  * CSRF protection for dashboard writes. A request with an Authorization header was not sent by a browser on
@@ -88,6 +112,7 @@ export function queueDashboard(ctx: Pick<BffContext, 'db' | 'config' | 'logger' 
     next();
   });
   dashboard.use(dashboardCsrfGuard(ctx.config.PUBLIC_BASE_URL));
+  dashboard.use(boundedJobPages);
   dashboard.use(auditDashboardWrites(ctx));
   dashboard.use(board);
   return dashboard;

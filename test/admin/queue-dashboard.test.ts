@@ -76,6 +76,32 @@ describe('queue dashboard', () => {
     ]);
   });
 
+  it('when the board is asked for more than 300 jobs per page, then it is a 400 VALIDATION_FAILED, not a read of every job', async () => {
+    for (const jobsPerPage of ['301', '100000000']) {
+      const page = await board(
+        'GET',
+        `/api/queues?activeQueue=notifications&status=completed&jobsPerPage=${jobsPerPage}`,
+        {
+          token: admin.token,
+        },
+      );
+      expect({ jobsPerPage, status: page.status, code: page.body?.error?.code }).toEqual({
+        jobsPerPage,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+      expect(page.body.error.requestId).toEqual(expect.any(String));
+    }
+    const allowed = await board(
+      'GET',
+      '/api/queues?activeQueue=notifications&status=completed&jobsPerPage=300',
+      {
+        token: admin.token,
+      },
+    );
+    expect(allowed.status).toBe(200);
+  });
+
   it('when an admin opens a dashboard session, then an HttpOnly SameSite=Strict cookie scoped to the board carries the token', async () => {
     const session = await call(stack.url, 'POST', '/api/admin/dashboard-session', { token: admin.token });
     expect(session.status).toBe(201);
