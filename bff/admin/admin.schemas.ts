@@ -12,13 +12,18 @@ const SHOP_YEARS = `${FIRST_SHOP_DAY.slice(0, 4)}–${LAST_SHOP_DAY.slice(0, 4)}
  */
 export const isoDay = z
   .string()
-  .refine(isShopDay, `must be a calendar date YYYY-MM-DD from ${FIRST_SHOP_DAY} to ${LAST_SHOP_DAY}`);
+  .refine(isShopDay, `must be a calendar date YYYY-MM-DD from ${FIRST_SHOP_DAY} to ${LAST_SHOP_DAY}`)
+  .meta({
+    description: `A calendar day YYYY-MM-DD in the shop's time zone, from ${FIRST_SHOP_DAY} to ${LAST_SHOP_DAY}`,
+    example: '2026-11-25',
+  });
 
 /** An exact instant (ISO 8601 with Z or an offset) in UTC years {@link FIRST_SHOP_DAY} to {@link LAST_SHOP_DAY}. */
 const isoInstant = z.iso
   .datetime({ offset: true })
   .transform((value) => new Date(value))
-  .refine(isShopInstant, `must be an instant in the years ${SHOP_YEARS} (UTC)`);
+  .refine(isShopInstant, `must be an instant in the years ${SHOP_YEARS} (UTC)`)
+  .meta({ description: `An ISO 8601 instant with Z or an offset, in the UTC years ${SHOP_YEARS}` });
 
 /**
  * A bound of a date range: a day (YYYY-MM-DD, cut in the shop's time zone, the whole day included) or an
