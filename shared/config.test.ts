@@ -22,6 +22,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(rest)).toThrow('DATABASE_URL is missing');
   });
 
+  it('when SHOP_TIME_ZONE is not a time zone, then it is named at start-up, not at the first statistics request', () => {
+    expect(loadConfig({ ...valid, SHOP_TIME_ZONE: 'America/New_York' }).SHOP_TIME_ZONE).toBe(
+      'America/New_York',
+    );
+    expect(() => loadConfig({ ...valid, SHOP_TIME_ZONE: 'Mars/Olympus_Mons' })).toThrow(
+      'SHOP_TIME_ZONE is invalid',
+    );
+  });
+
   it('when a variable is blank, then it counts as missing', () => {
     expect(() => loadConfig({ ...valid, REDIS_URL: '' })).toThrow('REDIS_URL is missing');
   });

@@ -8,6 +8,15 @@ const pem = z
   .transform((value) => value.replace(/\\n/g, '\n'))
   .refine((value) => value.includes('-----BEGIN'), 'must be a PEM block');
 
+/** Whether Intl knows `name` as a time zone (statistics days are cut in SHOP_TIME_ZONE). */
+const isTimeZone = (name: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+};
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 /** A 32-byte key for shared/sealed-text, written as hex or base64; the parsed value is the key's bytes. */
@@ -89,7 +98,10 @@ const configSchema = z.object({
   OIDC_CLIENT_ID: z.string().default('voltmall-local'),
   OIDC_CLIENT_SECRET: z.string().default('voltmall-local-secret'),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
-  SHOP_TIME_ZONE: z.string().default('Asia/Seoul'),
+  SHOP_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Seoul')
+    .default('Asia/Seoul'),
   DEMO_ACCOUNTS: booleanFlag.default(true),
 });
 
