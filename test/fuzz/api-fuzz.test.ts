@@ -281,6 +281,10 @@ function problemWith(answer: RawAnswer, deadlineMs: number): string | undefined 
     return `a ${answer.status} without error.code`;
   if (typeof body.error.requestId !== 'string' || body.error.requestId === '')
     return `a ${answer.status} without error.requestId`;
+  // The id in the body is the one the gateway logged and sent back, so a client can quote it.
+  const headerId = answer.headers['x-request-id'];
+  if (body.error.requestId !== headerId)
+    return `a ${answer.status} whose error.requestId ${body.error.requestId} is not its X-Request-Id ${String(headerId)}`;
   return undefined;
 }
 
