@@ -155,6 +155,8 @@ describe('the API under malformed input (schema-driven fuzz)', () => {
       audience: config.JWT_AUDIENCE,
       // Rate limits would answer 429 before the BFF ever sees the input.
       rateLimits: { authPerMinute: 6_000_000, burst: 100_000 },
+      // The revocation records the BFF writes, as in production.
+      redis: { url: config.REDIS_URL, prefix },
     });
 
     const productIds = (await database.db('products').orderBy('id').limit(5).pluck('id')).map(Number);
