@@ -120,6 +120,9 @@ local function respond_error(status, code, message, www_authenticate)
     ngx_header['WWW-Authenticate'] = www_authenticate
   end
   ngx.print(body)
+  -- Sent before nginx drops the rest of the request body: a malformed chunked body fails that step,
+  -- which closes the connection and would lose an answer still in the buffer.
+  ngx.flush(true)
   return ngx.exit(status)
 end
 
