@@ -2,7 +2,6 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { requestIdMiddleware } from '../shared/tracing';
 import type { BffContext } from './context';
-import { refuseUnpairedSurrogates } from './http/well-formed-json';
 import { adminRoutes } from './admin/admin.routes';
 import { DASHBOARD_PATH, queueDashboard } from './admin/queue-dashboard';
 import { authRoutes } from './auth/auth.routes';
@@ -15,6 +14,7 @@ import { accessLog } from './middleware/access-log';
 import { adminGuard } from './middleware/admin-guard';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { gatewayTrust } from './middleware/gateway-trust';
+import { decodablePath, jsonBody } from './middleware/request-decoding';
 import { requestDeadline } from './middleware/request-deadline';
 import { bffMetrics } from './metrics/bff-metrics';
 
@@ -35,7 +35,8 @@ export function createApp(ctx: BffContext): Express {
   app.use(healthRoutes(ctx));
   app.use(metrics.routes); // /metrics: like /healthz, not behind the gateway secret (nginx does not route it)
   app.use(gatewayTrust(ctx.config.GATEWAY_SECRET));
-  app.use(express.json({ limit: '100kb', reviver: refuseUnpairedSurrogates }));
+  app.use(decodablePath);
+  app.use(jsonBody());
   app.use(requestIdMiddleware); // re-enter the request's context after the body stream ended
 
   app.use(openApiRoutes());

@@ -4,6 +4,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
   toErrorResponse,
   unavailableOnFailure,
@@ -16,6 +17,7 @@ describe('toErrorResponse', () => {
     [new ForbiddenError('no'), 403, 'FORBIDDEN'],
     [new NotFoundError('gone'), 404, 'NOT_FOUND'],
     [new ConflictError('twice'), 409, 'CONFLICT'],
+    [new UnsupportedMediaTypeError('zstd'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
     [new ServiceUnavailableError('later'), 503, 'SERVICE_UNAVAILABLE'],
   ])('when %s is thrown, then it answers %i with code %s', (error, status, code) => {
     const response = toErrorResponse(error, 'req-12345678');

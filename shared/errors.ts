@@ -66,6 +66,12 @@ export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }
 
+/** A body in a Content-Encoding or charset the API does not take. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
+
 export class UnprocessableError extends AppError {
   readonly status = 422;
   readonly code: string = 'UNPROCESSABLE';

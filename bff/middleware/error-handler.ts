@@ -1,15 +1,40 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { NotFoundError, PayloadTooLargeError, ValidationError, toErrorResponse } from '../../shared/errors';
+import {
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  toErrorResponse,
+} from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { currentRequestId } from '../../shared/tracing';
+import { unsupportedContentEncoding } from './request-decoding';
 
-/** Errors raised by body-parser carry a `type`; they are the client's fault, never a 500. */
+interface HttpLayerError {
+  /** body-parser's (and raw-body's) kind of failure. */
+  type?: string;
+  status?: number;
+  /** Set by http-errors on 4xx errors: the client's fault, safe to tell it. */
+  expose?: boolean;
+}
+
+/**
+ * Errors raised by body-parser while it reads a body are the client's fault, never a 500. Most carry a
+ * `type`; a body that does not decode under its Content-Encoding (zlib's "incorrect header check",
+ * "unexpected end of file") carries none, only http-errors' exposed 400. The types that remain
+ * ('stream.encoding.set', 'stream.not.readable') are the server's own mistakes: 500.
+ */
 function fromBodyParser(error: unknown): Error | undefined {
-  const type = (error as { type?: string } | null)?.type;
+  const { type, status, expose } = (error ?? {}) as HttpLayerError;
   if (type === 'entity.parse.failed') return new ValidationError('Request body is not valid JSON');
   if (type === 'entity.too.large') return new PayloadTooLargeError('Request body is too large');
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported' || type === 'request.aborted')
+  if (type === 'encoding.unsupported') return unsupportedContentEncoding();
+  if (type === 'charset.unsupported')
+    return new UnsupportedMediaTypeError('Request body must be JSON in UTF-8');
+  if (type === 'request.aborted' || type === 'request.size.invalid')
     return new ValidationError('Request body could not be read');
+  if (expose === true && status === 400)
+    return new ValidationError('Request body could not be decoded; check its Content-Encoding');
   return undefined;
 }
 

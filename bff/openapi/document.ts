@@ -5,7 +5,7 @@ import { cartRouteDocs } from '../cart/cart.openapi';
 import { catalogueRouteDocs } from '../catalogue/catalogue.openapi';
 import { healthRouteDocs } from '../health/health.openapi';
 import { orderRouteDocs } from '../orders/orders.openapi';
-import { errorBody, gatewayErrors, type RouteDoc } from './route-doc';
+import { errorBody, gatewayErrors, requestDecodingErrors, type RouteDoc } from './route-doc';
 
 /** Every documented operation, domain by domain. A new route is added to its domain's list. */
 export const allRouteDocs: RouteDoc[] = [
@@ -25,6 +25,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state',
   412: 'Stale version (If-Match / version)',
   413: 'Body too large',
+  415: 'Content-Encoding or charset not accepted (UNSUPPORTED_MEDIA_TYPE)',
   422: 'Understood but not acceptable',
   428: 'A precondition (If-Match or version) is required',
   429: 'Rate limited; see Retry-After',
@@ -63,9 +64,8 @@ export function buildOpenApiDocument() {
             : {}),
       };
     }
-    // Any route with a body can be refused for its size, by the BFF (100 kB) or the gateway (1 MB).
-    const sizeErrors = doc.body ? [413] : [];
-    for (const status of [...new Set([...doc.errors, ...sizeErrors, ...gatewayErrors(doc.auth)])].sort()) {
+    const statuses = [...doc.errors, ...requestDecodingErrors(doc), ...gatewayErrors(doc.auth)];
+    for (const status of [...new Set(statuses)].sort()) {
       responses[String(status)] = {
         description: ERROR_DESCRIPTIONS[status] ?? 'Error',
         content: { 'application/json': { schema: errorBody } },

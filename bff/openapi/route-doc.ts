@@ -51,3 +51,13 @@ export function gatewayErrors(auth: RouteAuth): number[] {
   if (auth === 'user' || auth === 'optional') return [401];
   return [];
 }
+
+/**
+ * Error statuses an operation may answer before its handler runs (bff/middleware/request-decoding.ts): 400
+ * for a path parameter that is not percent-encoded UTF-8 or a body that does not decode; 413 for a body over
+ * the BFF's 100 kB (decoded) or the gateway's 1 MB; 415 for a body in a Content-Encoding or charset the BFF
+ * does not take.
+ */
+export function requestDecodingErrors(doc: Pick<RouteDoc, 'path' | 'body'>): number[] {
+  return [...(doc.path.includes('/:') ? [400] : []), ...(doc.body ? [400, 413, 415] : [])];
+}
