@@ -15,7 +15,7 @@ import { runSchedule, startSoakStack, type SoakStack } from '../soak/schedule-ru
  * A bounded number from a fixed seed here (chosen so that together they inject every kind of fault);
  * `npm run soak` (test/soak/soak.ts) runs many more.
  */
-const FIRST_SEED = Number(process.env.FAULT_SCHEDULES_SEED ?? 989);
+const FIRST_SEED = Number(process.env.FAULT_SCHEDULES_SEED ?? 740);
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 5);
 const SETTLE_WITHIN_MS = 45_000;
 const seeds = Array.from({ length: SCHEDULES }, (_, index) => FIRST_SEED + index);

@@ -172,10 +172,10 @@ export function scheduleArbitrary(shape: ScheduleShape): fc.Arbitrary<Omit<Fault
     placements: fc.integer({ min: Math.ceil(shape.placements / 2), max: shape.placements }),
   });
   return sizes.chain((size) => {
-    // Limited stock: together the products hold about as many units as half the orders want.
+    // Limited stock: some products run out, others do not (an order wants about 2.7 units over its lines).
     const product = fc.record({
       price: fc.integer({ min: 1, max: 50 }).map((thousands) => thousands * 1_000),
-      stock: fc.integer({ min: 1, max: Math.max(2, Math.ceil((size.placements * 1.5) / size.products)) }),
+      stock: fc.integer({ min: 1, max: Math.max(2, Math.ceil((size.placements * 4) / size.products)) }),
     });
     const placement = fc.record({
       // Over the first three quarters, so cancels and faults still meet work in flight.
@@ -214,11 +214,20 @@ export function scheduleArbitrary(shape: ScheduleShape): fc.Arbitrary<Omit<Fault
       .record({
         products: fc.array(product, { minLength: size.products, maxLength: size.products }),
         placements: fc.array(placement, { minLength: size.placements, maxLength: size.placements }),
-        jobs: fc.array(job, { maxLength: shape.injectedJobs }),
+        jobs: fc.array(job, {
+          minLength: Math.floor(shape.injectedJobs / 2),
+          maxLength: shape.injectedJobs,
+        }),
         faults: fc.array(faultArbitrary(shape), { minLength: 1, maxLength: shape.faults }),
       })
       .map(({ products, placements, jobs, faults }) => {
-        const events: ScheduleEvent[] = [...jobs];
+        // A job is injected for an order placed before it (`ref` picks among those).
+        const placedBefore = (at: number) =>
+          placements.flatMap((placement, ref) => (placement.at < at ? [ref] : []));
+        const events: ScheduleEvent[] = jobs.flatMap((job) => {
+          const earlier = placedBefore(job.at);
+          return earlier.length === 0 ? [] : [{ ...job, ref: earlier[job.ref % earlier.length]! }];
+        });
         placements.forEach(({ at, user, lines, replayAfter, cancelAfter }, ref) => {
           events.push({ at, kind: 'place', ref, user, lines });
           if (replayAfter !== undefined) events.push({ at: at + replayAfter, kind: 'replay', ref });

@@ -132,6 +132,8 @@ export interface ScheduleReport {
   /** Jobs injected, by `<job>-<JobInjection>`. */
   injectedJobs: Record<string, number>;
   faults: Partial<Record<FaultKind, number>>;
+  /** The customers' answers, by `<request> <status>` (e.g. `place 503`). */
+  answers: Record<string, number>;
   /** Final states of the schedule's orders. */
   statuses: Record<string, number>;
   /** From the end of the faults until every invariant held (undefined if they never all did). */
@@ -242,6 +244,7 @@ export async function runSchedule(
     replays: 0,
     injectedJobs: {},
     faults: {},
+    answers: {},
     statuses: {},
     violations: [],
   };
@@ -269,6 +272,7 @@ export async function runSchedule(
         paymentMethod: 'card',
       },
     });
+    increment(report.answers, `place ${response.status}`);
     if (response.status === 202 || response.status === 201) {
       const orderId = Number(response.body.orderId);
       accepted.add(orderId);
@@ -336,6 +340,7 @@ export async function runSchedule(
         const response = await request(stack.url, 'POST', `/api/orders/${orderId}/cancel`, {
           token: owner.token,
         });
+        increment(report.answers, `cancel ${response.status}`);
         if (response.status === 202) {
           acceptedCancels.add(orderId);
           if (!response.body?.cancelRequestedAt || response.body.status === 'CONFIRMED')

@@ -68,7 +68,7 @@ async function main(): Promise<number> {
       });
       reports.push(report);
       console.log(
-        `seed ${seed}: ${report.orders} orders (${report.acceptedOrders} accepted), ` +
+        `${written ? process.env.SOAK_SCHEDULE_FILE : `seed ${seed}`}: ${report.orders} orders (${report.acceptedOrders} accepted), ` +
           `${report.acceptedCancels}/${report.cancelsSent} cancels accepted, ` +
           `faults ${JSON.stringify(report.faults)}, ` +
           (report.violations.length === 0
@@ -89,9 +89,11 @@ async function main(): Promise<number> {
     FAULT_KINDS.map((kind: FaultKind) => [kind, sum((report) => report.faults[kind] ?? 0)]),
   );
   const jobs: Record<string, number> = {};
+  const answers: Record<string, number> = {};
   const statuses: Record<string, number> = {};
   for (const report of reports) {
-    for (const [job, n] of Object.entries(report.injectedJobs)) jobs[job] = (jobs[job] ?? 0) + (n ?? 0);
+    for (const [job, n] of Object.entries(report.injectedJobs)) jobs[job] = (jobs[job] ?? 0) + n;
+    for (const [answer, n] of Object.entries(report.answers)) answers[answer] = (answers[answer] ?? 0) + n;
     for (const [status, n] of Object.entries(report.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
   }
   const failed = reports.filter((report) => report.violations.length > 0);
@@ -102,6 +104,7 @@ async function main(): Promise<number> {
     `  orders: ${sum((r) => r.orders)} (${sum((r) => r.acceptedOrders)} accepted), final states ${JSON.stringify(statuses)}`,
   );
   console.log(`  replays: ${sum((r) => r.replays)}`);
+  console.log(`  answers: ${JSON.stringify(answers)}`);
   console.log(`  cancels: ${sum((r) => r.cancelsSent)} sent, ${sum((r) => r.acceptedCancels)} accepted`);
   console.log(`  faults injected by kind: ${JSON.stringify(faults)}`);
   console.log(`  jobs injected by kind: ${JSON.stringify(jobs)}`);
