@@ -4,16 +4,19 @@
  * page cannot be a named location). The requests are written byte for byte on a raw TCP socket,
  * because an HTTP client refuses to send most of them.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
 import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/gateway';
 
 /** How long a raw exchange may take before the test gives up on it (nginx answers in milliseconds). */
 const EXCHANGE_TIMEOUT_MS = 5000;
 const REQUEST_ID = /^[0-9a-f]{32}$/;
+/** The stub BFF hangs up on requests under this path. */
+const HANG_UP_PATH = '/api/orders/hang-up';
 
 interface RawReply {
   statusLine: string;
@@ -57,7 +60,8 @@ function exchange(port: number, bytes: string | Buffer): Promise<RawReply> {
         body: text.slice(headEnd + 4),
       });
     });
-    socket.end(bytes);
+    // write, not end: nginx takes a half-closed connection for a client that went away (499, no answer)
+    socket.write(bytes);
   });
 }
 
@@ -83,10 +87,17 @@ describe('errors the gateway (nginx) answers itself', () => {
   let gateway: TestGateway;
   const errorLog = () => readFile(path.join(gateway.prefixDir, 'logs', 'error.log'), 'utf8');
   let errorLogBefore = 0;
+  let signingKey: KeyObject;
+  const accessLogLine = async (requestId: string) =>
+    (await gateway.accessLog()).find((line) => line.requestId === requestId);
 
   beforeAll(async () => {
     upstreamRequests = [];
     upstream = createServer((req, res) => {
+      if (req.url?.startsWith(HANG_UP_PATH)) {
+        req.socket.destroy(); // a BFF that dies mid-request: nginx answers 502 itself
+        return;
+      }
       upstreamRequests.push(`${req.method} ${req.url}`);
       req.resume();
       req.on('end', () => {
@@ -95,7 +106,8 @@ describe('errors the gateway (nginx) answers itself', () => {
       });
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const { publicKey } = generateKeyPairSync('ed25519');
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    signingKey = privateKey;
     gateway = await startTestGateway({
       upstreamPort: (upstream.address() as AddressInfo).port,
       gatewaySecret: randomBytes(24).toString('hex'),
@@ -236,6 +248,56 @@ describe('errors the gateway (nginx) answers itself', () => {
       expect(reply.status).toBe(501);
       expect(reply.headers['x-request-id']).toBe('client-chosen-id-1');
       expect(JSON.parse(reply.body)).toMatchObject({ error: { requestId: 'client-chosen-id-1' } });
+    });
+  });
+
+  describe('raw bytes a URI may not hold', () => {
+    it.each([
+      ['a raw byte above 0x7f in the path', 'GET /api/products/\xff HTTP/1.1'],
+      ['raw UTF-8 in the query', 'GET /api/products?q=caf\xc3\xa9 HTTP/1.1'],
+      ['a raw byte above 0x7f in a write', 'POST /api/cart/items/\xc0\xaf HTTP/1.1'],
+    ])(
+      'when the request target has %s (nginx passes it on, Node refuses it with a bare 400), then 400 BAD_REQUEST JSON',
+      async (_, requestLine) => {
+        const reply = await exchange(gateway.port, Buffer.from(rawRequest(requestLine), 'latin1'));
+
+        expectJsonError(reply, 400, 'BAD_REQUEST');
+      },
+    );
+  });
+
+  describe('the access log of an error page', () => {
+    it('when nginx answers an unrouted path itself, then the log keeps the path the client asked for', async () => {
+      const reply = await exchange(gateway.port, rawRequest('GET /no/such/route HTTP/1.1'));
+
+      expect(reply.status).toBe(404);
+      expect(await accessLogLine(reply.headers['x-request-id']!)).toMatchObject({
+        uri: '/no/such/route',
+        status: 404,
+      });
+    });
+
+    it('when the BFF hangs up on a signed-in request, then the 502 is JSON and the log keeps the path and the user', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ sub: 'user-77', role: 'user', sid: 'login-77' })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
+        .setIssuer('voltmall')
+        .setAudience('voltmall-api')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(signingKey);
+
+      const reply = await exchange(
+        gateway.port,
+        rawRequest(`GET ${HANG_UP_PATH} HTTP/1.1`, [`Authorization: Bearer ${token}`]),
+      );
+
+      expectJsonError(reply, 502, 'BAD_GATEWAY');
+      expect(await accessLogLine(reply.headers['x-request-id']!)).toMatchObject({
+        uri: HANG_UP_PATH,
+        status: 502,
+        userId: 'user-77',
+      });
     });
   });
 
