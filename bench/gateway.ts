@@ -1,20 +1,29 @@
 /**
- * Gateway benchmark: what the Lua token check costs. `GET /api/users/me` for the demo user through two nginx
+ * Gateway benchmark: what the Lua token check costs. `GET /api/users/me` for the demo user through nginx
  * instances in front of the SAME running BFF, started here with identical options (template, worker count,
  * access log to a file in their own prefix, upstreams, keepalive):
  *
- * - auth:    the real gateway (nginx/render.ts startGateway): gateway.lua strips identity headers and
- *            verifies the Ed25519 access token on every request;
+ * - auth:    the real gateway (nginx/render.ts startGateway): gateway.lua strips identity headers,
+ *            verifies the Ed25519 access token and asks revocation.lua whether its user or login was revoked
+ *            (one MGET to Redis, cached per worker for a second: with one token, nearly always a cache hit);
+ * - auth-cold-cache: the same gateway loaded with COLD_LOGINS tokens of the demo user, each of its own login
+ *            (sid), taken in turn: a login comes round again only after the cache second has passed, so
+ *            nearly every request costs a round trip to Redis (the worst case: many users, one request each);
+ * - auth-no-revocation: the same rendered nginx.conf, whose lua_package_path finds a stub revocation.lua
+ *            (answers "not revoked" without Redis) before the real one: the token check as it was before
+ *            revocation, to show what revocation adds;
  * - no-auth: the same rendered nginx.conf (writeGatewayConfig), rewritten in this bench's own tmp prefix so
  *            that every location that would check a token runs no Lua at all and instead sets the variables
  *            gateway.lua would set ($gw_user_id, $gw_user_role, $gw_secret) to the fixed identity of the
- *            token's user. Production code (nginx/, bff/) has no such switch: the rewrite exists only here.
+ *            token's user. Production code (nginx/, bff/) has no such switch: the rewrites exist only here.
  *
- * Both are loaded with the same request (Authorization header included, which the BFF never reads) at
- * BENCH_CONNECTIONS (50) for BENCH_SECONDS (20) each, after a 3 s warm-up of each. Prints and writes
- * bench/results/gateway.json (BENCH_RESULTS_DIR overrides the directory): requests/s, p50 and p99 of both,
- * the ratio auth/no-auth throughput, the extra p99, and the nginx workers' CPU time per request (from
- * /proc, steadier than throughput on a shared machine).
+ * All are loaded with the same request (Authorization header included, which the BFF never reads) at
+ * BENCH_CONNECTIONS (50) for BENCH_SECONDS (20) each, after a 3 s warm-up of each, interleaved in
+ * BENCH_GATEWAY_ROUNDS (5) slices so that a change in the machine's background load hits every case alike. Prints and writes
+ * bench/results/gateway.json (BENCH_RESULTS_DIR overrides the directory): requests/s, p50 and p99 of each,
+ * the ratios of each token check's throughput to no-auth's (the goal: ≥ 0.85, the check including revocation
+ * costs at most 15%), the extra p99, and the nginx workers' CPU time per request (from /proc, steadier than
+ * throughput on a shared machine).
  *
  * Needs the BFF running against a seeded database (`npm start`), and this process started with the same
  * .env secrets. The BFF is found at BFF_UPSTREAMS (as nginx/run.ts does), else BFF_HOST:BFF_PORT.
@@ -26,6 +35,7 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createAccessTokenSigner } from '../bff/auth/access-tokens';
 import { startGateway, writeGatewayConfig, type GatewayOptions, type RunningGateway } from '../nginx/render';
 import { loadConfigOrExit } from '../shared/config';
 import { formatTable, machineInfo, runLoad, type LoadCase, type LoadResult } from './lib/autocannon-load';
@@ -35,9 +45,13 @@ import { benchGatewayOptions } from './lib/bench-gateway';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = 3;
+/** Each case runs in this many interleaved slices of BENCH_SECONDS / ROUNDS (see measureInterleaved). */
+const ROUNDS = Number(process.env.BENCH_GATEWAY_ROUNDS ?? 5);
 const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? path.join(__dirname, 'results');
 const DEMO_USER = { email: 'demo@voltmall.dev', password: 'Demo123!' };
 const PATHNAME = '/api/users/me';
+/** Logins (tokens with distinct sids) of the cold-cache case: more than the gateway serves in a second. */
+const COLD_LOGINS = Number(process.env.BENCH_GATEWAY_COLD_LOGINS ?? 20_000);
 
 const config = loadConfigOrExit();
 
@@ -198,6 +212,39 @@ async function startNoAuthGateway(prefixDir: string, identity: Identity): Promis
   return spawnNginx(path.resolve(prefixDir), noAuthConf, options.listenPort);
 }
 
+const LUA_PACKAGE_PATH = /lua_package_path "([^"]+)";/;
+/** What the no-revocation gateway loads instead of nginx/lua/revocation.lua: never revoked, no Redis. */
+const REVOCATION_STUB = `-- bench/gateway.ts only: the token check without the revocation lookup
+local _M = { TOKEN_REVOKED = 'TOKEN_REVOKED' }
+function _M.init() end
+function _M.is_revoked() return false end
+return _M
+`;
+
+/**
+ * Renders the real config into \`prefixDir\` and runs it with a stub revocation.lua found first on
+ * lua_package_path: every other line, and every other Lua module, is the real gateway's.
+ */
+async function startNoRevocationGateway(prefixDir: string): Promise<ManualNginx> {
+  const options = await gatewayOptions(prefixDir);
+  const confPath = await writeGatewayConfig(options);
+  const conf = await readFile(confPath, 'utf8');
+  const stubDir = path.join(path.resolve(prefixDir), 'bench-lua');
+  if (!LUA_PACKAGE_PATH.test(conf))
+    throw new Error('nginx.conf has no lua_package_path: has the template changed?');
+  const rewritten = conf.replace(
+    LUA_PACKAGE_PATH,
+    (_line, value: string) => `lua_package_path "${stubDir}/?.lua;${value}";`,
+  );
+  // Workers (nobody, when nginx starts as root) read the stub.
+  await mkdir(stubDir, { recursive: true, mode: 0o755 });
+  await chmod(stubDir, 0o755);
+  await writeFile(path.join(stubDir, 'revocation.lua'), REVOCATION_STUB, { mode: 0o644 });
+  const stubConf = path.join(prefixDir, 'conf', 'nginx-no-revocation.conf');
+  await writeFile(stubConf, rewritten, { mode: 0o644 });
+  return spawnNginx(path.resolve(prefixDir), stubConf, options.listenPort);
+}
+
 /** user+system CPU seconds of the nginx master's children (the workers), from /proc. */
 const TICKS_PER_SECOND =
   Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
@@ -218,13 +265,69 @@ async function workerCpuSeconds(masterPid: number): Promise<number> {
 
 type Figures = LoadResult & { nginxWorkerCpuUsPerRequest: number | null };
 
-async function measure(url: string, masterPid: number, loadCase: LoadCase): Promise<Figures> {
-  await runLoad(url, loadCase, { connections: CONNECTIONS, seconds: WARMUP_SECONDS });
-  const cpuBefore = await workerCpuSeconds(masterPid).catch(() => NaN);
-  const result = await runLoad(url, loadCase, { connections: CONNECTIONS, seconds: SECONDS });
-  const cpuAfter = await workerCpuSeconds(masterPid).catch(() => NaN);
-  const cpu = ((cpuAfter - cpuBefore) * 1e6) / Math.max(result.requests, 1);
-  return { ...result, nginxWorkerCpuUsPerRequest: Number.isFinite(cpu) ? Math.round(cpu) : null };
+interface Measured {
+  url: string;
+  masterPid: number;
+  loadCase: LoadCase;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** One case's slices as one figure: totals summed, latency percentiles the median of the slices'. */
+function combine(name: string, slices: { result: LoadResult; cpuSeconds: number }[]): Figures {
+  const requests = slices.reduce((sum, slice) => sum + slice.result.requests, 0);
+  const durationSeconds = slices.reduce((sum, slice) => sum + slice.result.durationSeconds, 0);
+  const cpuSeconds = slices.reduce((sum, slice) => sum + slice.cpuSeconds, 0);
+  const latency = (pick: (figures: LoadResult['latencyMs']) => number) =>
+    median(slices.map((slice) => pick(slice.result.latencyMs)));
+  const cpu = (cpuSeconds * 1e6) / Math.max(requests, 1);
+  return {
+    name,
+    requestsPerSecond: Math.round(requests / Math.max(durationSeconds, 1e-9)),
+    requests,
+    latencyMs: {
+      average:
+        slices.reduce((sum, slice) => sum + slice.result.latencyMs.average * slice.result.requests, 0) /
+        Math.max(requests, 1),
+      p50: latency((figures) => figures.p50),
+      p97_5: latency((figures) => figures.p97_5),
+      p99: latency((figures) => figures.p99),
+      max: Math.max(...slices.map((slice) => slice.result.latencyMs.max)),
+    },
+    non2xx: slices.reduce((sum, slice) => sum + slice.result.non2xx, 0),
+    errors: slices.reduce((sum, slice) => sum + slice.result.errors, 0),
+    timeouts: slices.reduce((sum, slice) => sum + slice.result.timeouts, 0),
+    durationSeconds,
+    nginxWorkerCpuUsPerRequest: Number.isFinite(cpu) ? Math.round(cpu) : null,
+  };
+}
+
+/**
+ * Measures the cases interleaved: after a warm-up of each, ROUNDS rounds in which every case runs for
+ * SECONDS / ROUNDS, in an order rotated each round. On a machine shared with other work the background load
+ * changes within a minute; slicing spreads it over every case instead of favouring whichever ran quietest.
+ */
+async function measureInterleaved(cases: Measured[]): Promise<Figures[]> {
+  for (const { url, loadCase } of cases) {
+    await runLoad(url, loadCase, { connections: CONNECTIONS, seconds: WARMUP_SECONDS });
+  }
+  const sliceSeconds = Math.max(1, Math.round(SECONDS / ROUNDS));
+  const slices = cases.map(() => [] as { result: LoadResult; cpuSeconds: number }[]);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (let offset = 0; offset < cases.length; offset += 1) {
+      const index = (offset + round) % cases.length;
+      const { url, masterPid, loadCase } = cases[index]!;
+      const cpuBefore = await workerCpuSeconds(masterPid).catch(() => NaN);
+      const result = await runLoad(url, loadCase, { connections: CONNECTIONS, seconds: sliceSeconds });
+      const cpuAfter = await workerCpuSeconds(masterPid).catch(() => NaN);
+      slices[index]!.push({ result, cpuSeconds: cpuAfter - cpuBefore });
+    }
+  }
+  return cases.map(({ loadCase }, index) => combine(loadCase.name, slices[index]!));
 }
 
 async function get(url: string, token?: string): Promise<{ status: number; body: string }> {
@@ -235,8 +338,10 @@ async function get(url: string, token?: string): Promise<{ status: number; body:
 async function main(): Promise<void> {
   const authPrefix = await mkdtemp(path.join(os.tmpdir(), 'vm-bench-gw-auth-'));
   const noAuthPrefix = await mkdtemp(path.join(os.tmpdir(), 'vm-bench-gw-noauth-'));
+  const noRevocationPrefix = await mkdtemp(path.join(os.tmpdir(), 'vm-bench-gw-norevocation-'));
   let auth: RunningGateway | undefined;
   let noAuth: ManualNginx | undefined;
+  let noRevocation: ManualNginx | undefined;
   try {
     auth = await startGateway(await gatewayOptions(authPrefix));
     const login = await fetch(`${auth.url}/api/auth/login`, {
@@ -252,6 +357,15 @@ async function main(): Promise<void> {
     const { accessToken: token } = (await login.json()) as { accessToken: string };
     const identity = identityOf(token);
     noAuth = await startNoAuthGateway(noAuthPrefix, identity);
+    noRevocation = await startNoRevocationGateway(noRevocationPrefix);
+    // The demo user's tokens, each a login of its own, signed as the BFF signs them (same key and claims).
+    const signer = createAccessTokenSigner(config);
+    const coldTokens: string[] = [];
+    for (let index = 0; index < COLD_LOGINS; index += 1) {
+      const role = identity.role === 'admin' ? 'admin' : 'user';
+      coldTokens.push((await signer.sign({ userId: Number(identity.userId), role })).token);
+    }
+    let nextCold = 0;
 
     // Both must answer the same user, and only the real one may need the token.
     const authUrl = `${auth.url}${PATHNAME}`;
@@ -259,7 +373,15 @@ async function main(): Promise<void> {
     const real = await get(authUrl, token);
     const anonymous = await get(authUrl);
     const fixed = await get(noAuthUrl);
+    const stubbed = await get(`${noRevocation.url}${PATHNAME}`, token);
+    const cold = await get(authUrl, coldTokens[0]);
     if (real.status !== 200) throw new Error(`auth gateway: ${real.status} ${real.body}`);
+    if (stubbed.status !== 200 || stubbed.body !== real.body) {
+      throw new Error(`no-revocation gateway answers another body: ${stubbed.status} ${stubbed.body}`);
+    }
+    if (cold.status !== 200 || cold.body !== real.body) {
+      throw new Error(`auth gateway with a signed cold-cache token: ${cold.status} ${cold.body}`);
+    }
     if (anonymous.status !== 401) throw new Error(`auth gateway without a token: ${anonymous.status}`);
     if (fixed.status !== 200 || fixed.body !== real.body) {
       throw new Error(`no-auth gateway answers another body: ${fixed.status} ${fixed.body}`);
@@ -268,18 +390,38 @@ async function main(): Promise<void> {
     const upstreams = bffUpstreams();
     console.log(
       `${PATHNAME} as user ${identity.userId} (${identity.role}) → BFF ${upstreams.join(', ')}; ` +
-        `auth ${auth.url}, no-auth ${noAuth.url}; ${CONNECTIONS} connections, ${SECONDS} s each`,
+        `auth ${auth.url}, no-revocation ${noRevocation.url}, no-auth ${noAuth.url}; ` +
+        `${CONNECTIONS} connections, ${SECONDS} s each; cold cache: ${COLD_LOGINS} logins`,
     );
+    // Headers are set per request in every case (the cold-cache case needs it), so the load generator, which
+    // shares the machine's cores, does the same work whichever gateway it loads.
     const loadCase = (name: string): LoadCase => ({
       name,
       nextPath: () => PATHNAME,
-      headers: { authorization: `Bearer ${token}` },
+      nextHeaders: () => ({ authorization: `Bearer ${token}` }),
     });
-    const authFigures = await measure(auth.url, auth.pid, loadCase('auth'));
-    const noAuthFigures = await measure(noAuth.url, noAuth.pid, loadCase('no-auth'));
+    const [authFigures, coldFigures, noRevocationFigures, noAuthFigures] = (await measureInterleaved([
+      { url: auth.url, masterPid: auth.pid, loadCase: loadCase('auth') },
+      {
+        url: auth.url,
+        masterPid: auth.pid,
+        loadCase: {
+          name: 'auth-cold-cache',
+          nextPath: () => PATHNAME,
+          nextHeaders: () => {
+            nextCold = (nextCold + 1) % coldTokens.length;
+            return { authorization: `Bearer ${coldTokens[nextCold]}` };
+          },
+        },
+      },
+      { url: noRevocation.url, masterPid: noRevocation.pid, loadCase: loadCase('auth-no-revocation') },
+      { url: noAuth.url, masterPid: noAuth.pid, loadCase: loadCase('no-auth') },
+    ])) as [Figures, Figures, Figures, Figures];
 
     const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-    const ratio = round(authFigures.requestsPerSecond / Math.max(noAuthFigures.requestsPerSecond, 1));
+    const ratioTo = (figures: Figures) =>
+      round(figures.requestsPerSecond / Math.max(noAuthFigures.requestsPerSecond, 1));
+    const ratio = ratioTo(authFigures);
     const extraP99Ms = round(authFigures.latencyMs.p99 - noAuthFigures.latencyMs.p99, 2);
     const extraP50Ms = round(authFigures.latencyMs.p50 - noAuthFigures.latencyMs.p50, 2);
     const extraCpu =
@@ -289,41 +431,52 @@ async function main(): Promise<void> {
     const results = {
       benchmark: 'gateway',
       description:
-        'GET /api/users/me through nginx with the Lua token check (auth) vs the same nginx.conf with the ' +
-        'check replaced by a fixed identity (no-auth), both in front of the same BFF',
+        'GET /api/users/me through nginx with the Lua token check and revocation lookup (auth; with one token, ' +
+        'and with many logins so the per-worker cache misses: auth-cold-cache), the same check without the ' +
+        'revocation lookup (auth-no-revocation), and the same nginx.conf with the check replaced by a fixed ' +
+        'identity (no-auth), all in front of the same BFF',
       date: new Date().toISOString(),
       machine: { ...machineInfo(), cpuModel: os.cpus()[0]?.model ?? 'unknown' },
       path: PATHNAME,
       connections: CONNECTIONS,
       seconds: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
+      rounds: ROUNDS,
       bffUpstreams: upstreams,
       nginxWorkerProcesses: 'auto',
+      coldLogins: COLD_LOGINS,
       auth: authFigures,
+      authColdCache: coldFigures,
+      authNoRevocation: noRevocationFigures,
       noAuth: noAuthFigures,
       ratio,
+      ratioColdCache: ratioTo(coldFigures),
+      ratioNoRevocation: ratioTo(noRevocationFigures),
       extraP50Ms,
       extraP99Ms,
       nginxWorkerCpuExtraUsPerRequest: extraCpu,
     };
 
-    console.log(formatTable([authFigures, noAuthFigures]));
+    const all = [authFigures, coldFigures, noRevocationFigures, noAuthFigures];
+    console.log(formatTable(all));
     console.log(
-      `nginx worker CPU per request: auth ${authFigures.nginxWorkerCpuUsPerRequest ?? '?'} µs, ` +
-        `no-auth ${noAuthFigures.nginxWorkerCpuUsPerRequest ?? '?'} µs`,
+      `nginx worker CPU per request: ${all.map((figures) => `${figures.name} ${figures.nginxWorkerCpuUsPerRequest ?? '?'} µs`).join(', ')}`,
     );
     console.log(
-      `ratio auth/no-auth throughput: ${ratio}; extra p50 ${extraP50Ms} ms, extra p99 ${extraP99Ms} ms`,
+      `throughput / no-auth: auth ${ratio}, auth-cold-cache ${results.ratioColdCache}, ` +
+        `auth-no-revocation ${results.ratioNoRevocation}; auth: extra p50 ${extraP50Ms} ms, extra p99 ${extraP99Ms} ms`,
     );
-    const failures = authFigures.non2xx + authFigures.errors + noAuthFigures.non2xx + noAuthFigures.errors;
+    const failures = all.reduce((sum, figures) => sum + figures.non2xx + figures.errors, 0);
     if (failures > 0) console.log(`note: ${failures} non-2xx answers or socket errors (see the table)`);
     await mkdir(RESULTS_DIR, { recursive: true });
     const output = path.join(RESULTS_DIR, 'gateway.json');
     await writeFile(output, formatJson(results));
     console.log(`written ${path.relative(process.cwd(), output)}`);
   } finally {
+    await noRevocation?.stop();
     await noAuth?.stop();
     await auth?.stop();
+    await rm(noRevocationPrefix, { recursive: true, force: true });
     await rm(authPrefix, { recursive: true, force: true });
     await rm(noAuthPrefix, { recursive: true, force: true });
   }

@@ -39,6 +39,8 @@ export interface LoadCase {
   /** Called for every request: the path (and query) to GET. */
   nextPath: () => string;
   headers?: Record<string, string>;
+  /** Called for every request when set: headers for that request only (e.g. a different token each time). */
+  nextHeaders?: () => Record<string, string>;
 }
 
 export interface LoadResult {
@@ -63,7 +65,16 @@ export async function runLoad(
     connections: options.connections,
     duration: options.seconds,
     headers: loadCase.headers,
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: loadCase.nextPath() }) }],
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => ({
+          ...request,
+          path: loadCase.nextPath(),
+          ...(loadCase.nextHeaders ? { headers: { ...request.headers, ...loadCase.nextHeaders() } } : {}),
+        }),
+      },
+    ],
   });
   const { average, p50, p97_5, p99, max } = result.latency;
   return {
