@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Express } from 'express';
+import { answerUnparsableRequestsAsJson } from './http/unparsable-requests';
 
 /**
  * The largest request head (request line and headers) the BFF reads. nginx forwards heads up to its
@@ -11,5 +12,7 @@ export const MAX_REQUEST_HEAD_BYTES = 96 * 1024;
 
 /** The BFF's HTTP server for `app`, not yet listening (bff/main.ts and the tests' BFF both use it). */
 export function createBffServer(app: Express): http.Server {
-  return http.createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, app);
+  const server = http.createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, app);
+  answerUnparsableRequestsAsJson(server);
+  return server;
 }

@@ -7,68 +7,15 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/gateway';
+import { exchange, rawRequest, type RawReply } from './support/raw-socket';
 
-/** How long a raw exchange may take before the test gives up on it (nginx answers in milliseconds). */
-const EXCHANGE_TIMEOUT_MS = 5000;
 const REQUEST_ID = /^[0-9a-f]{32}$/;
 /** The stub BFF hangs up on requests under this path. */
 const HANG_UP_PATH = '/api/orders/hang-up';
-
-interface RawReply {
-  statusLine: string;
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** Writes `bytes` to the gateway and reads until nginx closes the connection (every request here asks it to). */
-function exchange(port: number, bytes: string | Buffer): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no complete answer within ${EXCHANGE_TIMEOUT_MS} ms`));
-    }, EXCHANGE_TIMEOUT_MS);
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('latin1');
-      const headEnd = text.indexOf('\r\n\r\n');
-      if (headEnd < 0) {
-        reject(new Error(`not an HTTP response: ${JSON.stringify(text.slice(0, 200))}`));
-        return;
-      }
-      const [statusLine = '', ...headerLines] = text.slice(0, headEnd).split('\r\n');
-      const headers: Record<string, string> = {};
-      for (const line of headerLines) {
-        const colon = line.indexOf(':');
-        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-      }
-      resolve({
-        statusLine,
-        status: Number(statusLine.split(' ')[1]),
-        headers,
-        body: text.slice(headEnd + 4),
-      });
-    });
-    // write, not end: nginx takes a half-closed connection for a client that went away (499, no answer)
-    socket.write(bytes);
-  });
-}
-
-/** A request line plus headers; `Connection: close` so the exchange ends when nginx has answered. */
-function rawRequest(requestLine: string, headers: string[] = [], body = ''): string {
-  return [requestLine, 'Host: shop.test', ...headers, 'Connection: close', '', body].join('\r\n');
-}
 
 function expectJsonError(reply: RawReply, status: number, code: string): void {
   expect({ status: reply.status, contentType: reply.headers['content-type'] }).toEqual({

@@ -5,6 +5,7 @@
  */
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { allRouteDocs } from '../../bff/openapi/document';
+import { exchange, rawRequest } from '../support/raw-socket';
 import { call, createUserWithToken, startStack, type TestStack } from '../support/stack';
 
 interface Reply {
@@ -178,6 +179,26 @@ describe('input the BFF cannot decode', () => {
         expectJsonError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE');
       },
     );
+  });
+
+  describe("a request head the BFF's HTTP parser refuses", () => {
+    // nginx passes these on; Node's parser refuses them before Express sees a request
+    it.each([
+      ['a DEL in If-Match', 'If-Match: "\x7f"'],
+      ['a control character in Prefer', 'Prefer: wait=\x01'],
+      ['a control character in X-Cart-Id', 'X-Cart-Id: cart\x1bid'],
+    ])("when a header has %s, then 400 BAD_REQUEST JSON with the gateway's request id", async (_, header) => {
+      const port = Number(new URL(stack.url).port);
+      const reply = await exchange(port, rawRequest('GET /api/products HTTP/1.1', [header]));
+
+      expect({ status: reply.status, contentType: reply.headers['content-type'] }).toEqual({
+        status: 400,
+        contentType: 'application/json; charset=utf-8',
+      });
+      expect(JSON.parse(reply.body)).toEqual({
+        error: { code: 'BAD_REQUEST', message: expect.any(String), requestId: reply.headers['x-request-id'] },
+      });
+    });
   });
 
   describe('bodies that are not the JSON a route expects', () => {
