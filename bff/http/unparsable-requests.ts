@@ -53,13 +53,21 @@ export function unparsableRequestAnswer(error: { code?: string; rawPacket?: unkn
   );
 }
 
+/** Node's server keeps the response in flight on its socket (not in the typings). */
+type SocketOfServer = Socket & { _httpMessage?: { headersSent: boolean } | null };
+
 /** Answers what the parser refuses with the JSON error body (replaces Node's default `clientError` answer). */
 export function answerUnparsableRequestsAsJson(server: http.Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket) => {
-    // As Node's default: answer only if nothing of a response was written yet on this connection.
-    if (error.code !== 'ECONNRESET' && socket.writable && socket.bytesWritten === 0) {
-      socket.end(unparsableRequestAnswer(error));
-    }
-    socket.destroySoon();
-  });
+  server.on(
+    'clientError',
+    (error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: SocketOfServer) => {
+      // As Node's default (lib/_http_server.js): answer unless a response on this connection has begun. A
+      // kept-alive connection (nginx reuses them) has written earlier answers, so counting bytes would not do.
+      const inFlight = socket._httpMessage;
+      if (error.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
+        socket.end(unparsableRequestAnswer(error));
+      }
+      socket.destroySoon();
+    },
+  );
 }

@@ -199,6 +199,26 @@ describe('input the BFF cannot decode', () => {
         error: { code: 'BAD_REQUEST', message: expect.any(String), requestId: reply.headers['x-request-id'] },
       });
     });
+
+    it('when a write with such a header comes on a connection the gateway reuses, then 400 JSON, not a 502', async () => {
+      const port = Number(new URL(stack.url).port);
+      // nginx keeps its connections to the BFF alive: these earlier answers leave one open for the write
+      for (let i = 0; i < 3; i += 1) expect((await call(stack.url, 'GET', '/api/products')).status).toBe(200);
+
+      const reply = await exchange(
+        port,
+        rawRequest(
+          'POST /api/auth/login HTTP/1.1',
+          ['If-Match: "\x7f"', 'Content-Type: application/json', 'Content-Length: 2'],
+          '{}',
+        ),
+      );
+
+      expect({ status: reply.status, code: JSON.parse(reply.body).error?.code }).toEqual({
+        status: 400,
+        code: 'BAD_REQUEST',
+      });
+    });
   });
 
   describe('bodies that are not the JSON a route expects', () => {
