@@ -52,15 +52,26 @@ export function authService(deps: { db: Knex; config: Config; redis: Redis }) {
   // email takes as long as one with a wrong password.
   const decoyHash = hashPassword(randomBytes(16).toString('hex'));
 
+  /**
+   * Issues a login's tokens from the account as it is now: its row is read and locked for share in the
+   * transaction that stores the refresh token. A suspension or role change (which locks the row for update)
+   * has either committed, and is seen here, or waits for this transaction, and then revokes this refresh token
+   * and sets its revocation cutoff after this access token's `iat`. Without it, a login whose password check
+   * straddled a suspension got a session the suspension never saw.
+   */
   async function issueTokens(
     user: User,
     familyId: string = randomUUID(),
     trx?: Knex.Transaction,
   ): Promise<TokenPair> {
+    if (!trx) return withTransaction(deps.db, (inner) => issueTokens(user, familyId, inner));
+    const current = await users.findByIdForShare(user.id, trx);
+    if (!current) throw new UnauthorizedError('This account no longer exists');
+    assertActive(current);
     const refreshToken = randomBytes(32).toString('base64url');
     await refreshTokens.insert(
       {
-        userId: user.id,
+        userId: current.id,
         familyId,
         tokenHash: hashToken(refreshToken),
         expiresAt: new Date(Date.now() + deps.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
@@ -68,7 +79,11 @@ export function authService(deps: { db: Knex; config: Config; redis: Redis }) {
       trx,
     );
     // The family is the login: every access token of it carries its id, so logout can void them all.
-    const { token, expiresIn } = await signer.sign({ userId: user.id, role: user.role, loginId: familyId });
+    const { token, expiresIn } = await signer.sign({
+      userId: current.id,
+      role: current.role,
+      loginId: familyId,
+    });
     return { accessToken: token, refreshToken, expiresIn, tokenType: 'Bearer' };
   }
 
@@ -113,6 +128,11 @@ export function authService(deps: { db: Knex; config: Config; redis: Redis }) {
      */
     async refresh(refreshToken: string): Promise<TokenPair> {
       const outcome = await withTransaction(deps.db, async (trx) => {
+        // The account's row first, then the token's: the order a suspension locks them in, so a refresh and a
+        // suspension of one account wait for each other instead of deadlocking.
+        const owner = await refreshTokens.findByHash(hashToken(refreshToken), trx);
+        if (!owner) return { error: 'unknown' as const };
+        await users.findByIdForShare(owner.user_id, trx);
         const row = await refreshTokens.findByHashForUpdate(hashToken(refreshToken), trx);
         if (!row) return { error: 'unknown' as const };
         if (row.used_at || row.revoked_at) {

@@ -23,6 +23,10 @@ export function refreshTokensRepository(db: Knex) {
         expires_at: row.expiresAt,
       });
     },
+    /** Reads the row without a lock (to learn whose it is before locking that account's row first). */
+    findByHash(tokenHash: string, trx: Knex.Transaction): Promise<RefreshTokenRow | undefined> {
+      return trx('refresh_tokens').where({ token_hash: tokenHash }).first();
+    },
     /** Reads the row and locks it, so two concurrent refreshes of one token cannot both rotate it. */
     findByHashForUpdate(tokenHash: string, trx: Knex.Transaction): Promise<RefreshTokenRow | undefined> {
       return trx('refresh_tokens').where({ token_hash: tokenHash }).forUpdate().first();

@@ -32,6 +32,11 @@ export function usersRepository(db: Knex) {
     },
     /** Reads the user and locks the row, so concurrent admin changes to one account apply one at a time. */
     findByIdForUpdate: (id: number, trx: Knex.Transaction) => User.query(trx).findById(id).forUpdate(),
+    /**
+     * Reads the user and locks the row for share until the transaction ends: tokens are issued from the account
+     * as it is, never while an admin change to it (which locks it for update) is in flight.
+     */
+    findByIdForShare: (id: number, trx: Knex.Transaction) => User.query(trx).findById(id).forShare(),
     async setRole(id: number, role: UserRole, trx: Knex.Transaction): Promise<void> {
       await User.query(trx).patch({ role, updatedAt: new Date() }).where({ id });
     },

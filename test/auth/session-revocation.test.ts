@@ -170,6 +170,69 @@ describe('suspension, demotion and logout end access tokens at once', () => {
     expectRevoked(await call(stack.url, 'GET', '/admin/queues/api/queues', { token: demoted.token }));
   });
 
+  /** Polls until the BFF's statement that reads the account row for share is running (waiting for its lock). */
+  async function untilTheAccountRowIsAwaited(): Promise<void> {
+    await eventually(
+      async () => {
+        const [rows] = (await stack.database.db.raw(
+          `SELECT COUNT(*) AS waiting FROM information_schema.processlist
+            WHERE db = DATABASE() AND command = 'Query' AND info LIKE 'select %from \`users\`% lock in share mode'`,
+        )) as [{ waiting: number | string }[]];
+        return Number(rows[0]?.waiting) > 0 ? true : undefined;
+      },
+      // A login first checks the password (scrypt): slow on a busy machine, so the bound is generous.
+      30_000,
+      'the account row awaited by the BFF',
+    );
+  }
+
+  it('when a login is in flight while a suspension commits, then the login is refused instead of getting a session the suspension missed', async () => {
+    const { email, userId } = await signup();
+    // The admin's suspension, held open: the account row locked and marked suspended, nothing committed yet.
+    const suspension = await stack.database.db.transaction();
+    try {
+      await suspension('users').where({ id: userId }).forUpdate().first();
+      await suspension('users').where({ id: userId }).update({ status: 'suspended' });
+      const login = call(stack.url, 'POST', '/api/auth/login', { body: { email, password } });
+      await untilTheAccountRowIsAwaited();
+      await suspension.commit();
+
+      const response = await login;
+      expect({ status: response.status, code: response.body.error?.code }).toEqual({
+        status: 403,
+        code: 'ACCOUNT_SUSPENDED',
+      });
+      expect(await stack.database.db('refresh_tokens').where({ user_id: userId }).count({ n: '*' })).toEqual([
+        { n: 0 },
+      ]);
+    } finally {
+      if (!suspension.isCompleted()) await suspension.rollback();
+    }
+  });
+
+  it('when a refresh is in flight while a role change commits, then the new token carries the new role', async () => {
+    const { email, userId } = await signup();
+    await stack.database.db('users').where({ id: userId }).update({ role: 'admin' });
+    const { refreshToken } = await login(email);
+    const change = await stack.database.db.transaction();
+    try {
+      await change('users').where({ id: userId }).forUpdate().first();
+      await change('users').where({ id: userId }).update({ role: 'user' });
+      const refresh = call(stack.url, 'POST', '/api/auth/refresh', { body: { refreshToken } });
+      await untilTheAccountRowIsAwaited();
+      await change.commit();
+
+      const response = await refresh;
+      expect(response.status).toBe(200);
+      const claims = JSON.parse(
+        Buffer.from(String(response.body.accessToken).split('.')[1]!, 'base64url').toString('utf8'),
+      ) as { role: string };
+      expect(claims.role).toBe('user');
+    } finally {
+      if (!change.isCompleted()) await change.rollback();
+    }
+  });
+
   it('when a later revocation carries an earlier cutoff (a BFF whose clock lags), then the cutoff stays and the TTL is renewed', async () => {
     const redis = new Redis(stack.bff.config.REDIS_URL);
     try {
