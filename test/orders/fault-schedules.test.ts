@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   CI_SHAPE,
   FAULT_KINDS,
+  type FaultSchedule,
   describeSchedule,
   faultKindOf,
   generateSchedule,
@@ -19,6 +22,9 @@ const FIRST_SEED = Number(process.env.FAULT_SCHEDULES_SEED ?? 740);
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 5);
 const SETTLE_WITHIN_MS = 45_000;
 const seeds = Array.from({ length: SCHEDULES }, (_, index) => FIRST_SEED + index);
+/** Hand-written schedules that once broke an invariant (test/soak/reproductions/): each must hold now. */
+const REPRODUCTIONS_DIR = path.join(__dirname, '../soak/reproductions');
+const reproductions = readdirSync(REPRODUCTIONS_DIR).filter((name) => name.endsWith('.json'));
 
 /** The database connections the schedules cut make knex and mysql2 log; they are expected here. */
 function quietConnectionLoss(): () => void {
@@ -72,5 +78,15 @@ describe('the order flow under random fault schedules', () => {
       expect(report.settledInMs).toBeLessThanOrEqual(SETTLE_WITHIN_MS);
     },
     Math.max(...seeds.map((seed) => generateSchedule(seed, CI_SHAPE).durationMs)) + SETTLE_WITHIN_MS + 20_000,
+  );
+
+  it.each(reproductions)(
+    'when the reproduction %s runs, then every invariant holds',
+    async (name) => {
+      const schedule = JSON.parse(readFileSync(path.join(REPRODUCTIONS_DIR, name), 'utf8')) as FaultSchedule;
+      const report = await runSchedule(soak, schedule, { settleWithinMs: SETTLE_WITHIN_MS });
+      expect(report.violations).toEqual([]);
+    },
+    120_000,
   );
 });

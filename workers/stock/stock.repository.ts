@@ -30,6 +30,10 @@ export const stockStatements = {
   movesOf: (orderId: number): SqlStatement =>
     statement('SELECT product_id, kind, quantity FROM stock_ledger WHERE order_id = ?', [orderId]),
 
+  /** The order's payment rows (read, never written here): a cancel's release waits for its refund. */
+  paymentsOf: (orderId: number): SqlStatement =>
+    statement('SELECT kind, status FROM payments WHERE order_id = ?', [orderId]),
+
   lockOrder: (orderId: number): SqlStatement =>
     statement('SELECT status FROM orders WHERE id = ? FOR UPDATE', [orderId]),
 };

@@ -7,6 +7,7 @@ import {
   type LockedItem,
 } from '../../shared/orders/orders.repository';
 import { affectedRows, rowsOf, type SqlBatches } from '../../shared/sql-batches';
+import { decideRelease } from './stock-decisions';
 import { stockStatements as stock, type StockMove } from './stock.repository';
 
 export type ReserveOutcome =
@@ -74,17 +75,23 @@ export function stockService(sql: SqlBatches) {
     /**
      * Returns what the order reserved, once: a release row per reserved product, which the unique key
      * keeps from being written twice. Moves a CANCEL_REQUESTED order to CANCELLED in the same transaction;
-     * `cancelled` says the order is CANCELLED now (by this call or an earlier one). Two round trips: BEGIN
-     * with the order's lock and its ledger rows; the stock returned, its ledger rows, the order's
-     * transition and COMMIT.
+     * `cancelled` says the order is CANCELLED now (by this call or an earlier one). Only an order owed a
+     * release gets one (`decideRelease`): a stray job for a live order, or one that comes before a cancel's
+     * refund, changes nothing. Two round trips: BEGIN with the order's lock, its ledger rows and its
+     * payments; the stock returned, its ledger rows, the order's transition and COMMIT.
      */
     release(orderId: number): Promise<ReleaseOutcome & { cancelled: boolean }> {
       return sql.transaction(async (tx) => {
-        const [order, ledger] = await tx.run(stock.lockOrder(orderId), stock.movesOf(orderId));
+        const [order, ledger, payments] = await tx.run(
+          stock.lockOrder(orderId),
+          stock.movesOf(orderId),
+          stock.paymentsOf(orderId),
+        );
         const status = rowsOf<{ status: OrderStatus }>(order)[0]?.status;
-        if (!status) {
+        const decision = decideRelease(status, rowsOf(payments));
+        if (decision.kind === 'skip' || decision.kind === 'report-cancelled') {
           await tx.rollback();
-          return { kind: 'nothing-to-release', cancelled: false };
+          return { kind: 'nothing-to-release', cancelled: decision.kind === 'report-cancelled' };
         }
         const moves = rowsOf<{ product_id: number; kind: StockMove['kind']; quantity: number }>(ledger);
         const released = new Set(
@@ -102,11 +109,11 @@ export function stockService(sql: SqlBatches) {
         const results = await tx.commit(
           ...toRelease.map((move) => stock.giveBack(move.productId, move.quantity)),
           ...(toRelease.length > 0 ? [stock.recordMoves(toRelease)] : []),
-          transitionStatement(orderId, 'CANCEL_REQUESTED', 'CANCELLED'),
+          ...(decision.kind === 'release-and-cancel'
+            ? [transitionStatement(orderId, 'CANCEL_REQUESTED', 'CANCELLED')]
+            : []),
         );
-        // Also true on a retry after the order was cancelled: its hand-offs (state event, statistics) may
-        // not all have been sent, and each is idempotent.
-        const cancelled = affectedRows(results.at(-1)) === 1 || status === 'CANCELLED';
+        const cancelled = decision.kind === 'release-and-cancel' && affectedRows(results.at(-1)) === 1;
         return toRelease.length > 0
           ? { kind: 'released', productIds: toRelease.map((move) => move.productId), cancelled }
           : { kind: 'nothing-to-release', cancelled };

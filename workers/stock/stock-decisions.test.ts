@@ -1,0 +1,39 @@
+import { decideRelease } from './stock-decisions';
+
+describe('decideRelease', () => {
+  const charged = { kind: 'charge' as const, status: 'succeeded' as const };
+  const refunded = { kind: 'refund' as const, status: 'succeeded' as const };
+  const refundRetrying = { kind: 'refund' as const, status: 'unknown' as const };
+  const notCharged = { kind: 'charge' as const, status: 'failed' as const };
+
+  it.each([
+    ['a declined order', 'PAYMENT_FAILED', [notCharged], { kind: 'release' }],
+    [
+      'a cancel whose refund went through',
+      'CANCEL_REQUESTED',
+      [charged, refunded],
+      { kind: 'release-and-cancel' },
+    ],
+    ['a cancel that was never charged', 'CANCEL_REQUESTED', [notCharged], { kind: 'release-and-cancel' }],
+    ['a cancel with no payment at all', 'CANCEL_REQUESTED', [], { kind: 'release-and-cancel' }],
+    [
+      'a cancel whose refund is still retrying',
+      'CANCEL_REQUESTED',
+      [charged, refundRetrying],
+      { kind: 'skip', status: 'CANCEL_REQUESTED' },
+    ],
+    [
+      'a cancel whose refund has not started',
+      'CANCEL_REQUESTED',
+      [charged],
+      { kind: 'skip', status: 'CANCEL_REQUESTED' },
+    ],
+    ['a confirmed order (a stray job)', 'CONFIRMED', [charged], { kind: 'skip', status: 'CONFIRMED' }],
+    ['a reserved order (a stray job)', 'STOCK_RESERVED', [], { kind: 'skip', status: 'STOCK_RESERVED' }],
+    ['a pending order', 'PENDING', [], { kind: 'skip', status: 'PENDING' }],
+    ['an order already cancelled', 'CANCELLED', [charged, refunded], { kind: 'report-cancelled' }],
+    ['a missing order', undefined, [], { kind: 'skip', status: 'missing' }],
+  ] as const)('when the release meets %s, then it decides %j', (_label, status, payments, decision) => {
+    expect(decideRelease(status, [...payments])).toEqual(decision);
+  });
+});
