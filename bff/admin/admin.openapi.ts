@@ -256,7 +256,8 @@ export const adminRouteDocs: RouteDoc[] = [
   {
     method: 'patch',
     path: '/api/admin/users/:id',
-    summary: 'Change a user’s role (audited; an admin cannot demote themself)',
+    summary:
+      'Change a user’s role (audited; their access tokens are refused within a second; an admin cannot demote themself)',
     tag: 'admin-users',
     auth: 'admin',
     params: idParams,
@@ -267,7 +268,8 @@ export const adminRouteDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/admin/users/:id/suspend',
-    summary: 'Suspend a user and revoke all their refresh tokens (idempotent; not oneself)',
+    summary:
+      'Suspend a user: refresh tokens revoked, access tokens refused at the gateway within a second (idempotent; not oneself)',
     tag: 'admin-users',
     auth: 'admin',
     params: idParams,
