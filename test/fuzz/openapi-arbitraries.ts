@@ -431,7 +431,10 @@ function validParts(operation: FuzzOperation, pools: FuzzPools): fc.Arbitrary<Pa
     Object.fromEntries(
       operation.pathParams.map((parameter) => {
         const pool = pathIdPool(operation, parameter.name, pools);
-        const value = validValue(parameter.schema, parameter.name, pools).map(asText);
+        // A valid value is sent as a client would: percent-encoded (a free-text one may hold spaces or '/').
+        const value = validValue(parameter.schema, parameter.name, pools).map((raw) =>
+          percentEncode(asText(raw)),
+        );
         return [
           parameter.name,
           pool.length > 0 ? fc.oneof(fc.constantFrom(...pool.map(String)), value) : value,
