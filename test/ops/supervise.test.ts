@@ -82,9 +82,14 @@ describe('the npm start supervisor', () => {
   });
   afterEach(async () => {
     for (const supervisor of supervisors.splice(0)) {
-      if (supervisor.child.exitCode === null && supervisor.child.signalCode === null) {
-        supervisor.child.kill('SIGKILL');
-      }
+      const { child } = supervisor;
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      // Ctrl-C, so the supervisor stops its children too (a SIGKILL would leave them running); bounded.
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
     }
     await rm(dir, { recursive: true, force: true });
   });
