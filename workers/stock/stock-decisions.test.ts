@@ -1,4 +1,37 @@
-import { decideRelease } from './stock-decisions';
+import type { LockedItem } from '../../shared/orders/orders.repository';
+import { decideRelease, decideReservation } from './stock-decisions';
+
+const item = (
+  id: number,
+  quantity: number,
+  stock: number | null,
+  status: LockedItem['product_status'] = 'active',
+): LockedItem => ({
+  product_id: id,
+  product_name: `Phone ${id}`,
+  quantity,
+  product_stock: stock,
+  product_status: status,
+});
+
+describe('decideReservation', () => {
+  it('when every product has the units, then all are taken', () => {
+    expect(decideReservation([item(1, 2, 2), item(2, 1, 9)])).toEqual({ kind: 'reserve' });
+  });
+
+  it('when products are short, deleted or gone, then the order is rejected naming each of them', () => {
+    expect(
+      decideReservation([item(1, 3, 2), item(2, 1, 9), item(3, 1, 5, 'deleted'), item(4, 1, null, null)]),
+    ).toEqual({
+      kind: 'reject',
+      reason: 'Not enough stock: Phone 1 (#1) x3, Phone 3 (#3) x1, Phone 4 (#4) x1',
+    });
+  });
+
+  it('when the order has no items, then there is nothing to take', () => {
+    expect(decideReservation([])).toEqual({ kind: 'nothing-to-take' });
+  });
+});
 
 describe('decideRelease', () => {
   const charged = { kind: 'charge' as const, status: 'succeeded' as const };

@@ -1,4 +1,31 @@
 import type { OrderStatus } from '../../shared/orders/order-state-machine';
+import type { LockedItem } from '../../shared/orders/orders.repository';
+
+/** What the reservation does with a PENDING order, decided from its locked items and products (no I/O). */
+export type ReservationDecision =
+  /** Every item can be served: take them all, in one statement. */
+  | { kind: 'reserve' }
+  /** Some item cannot: the order is REJECTED naming those items, and nothing is taken. */
+  | { kind: 'reject'; reason: string }
+  /** Placement never writes an order without items; should one exist, it has nothing to take. */
+  | { kind: 'nothing-to-take' };
+
+export function decideReservation(items: LockedItem[]): ReservationDecision {
+  const short = items.filter(isShort);
+  if (short.length > 0)
+    return { kind: 'reject', reason: `Not enough stock: ${short.map(describeItem).join(', ')}` };
+  return items.length === 0 ? { kind: 'nothing-to-take' } : { kind: 'reserve' };
+}
+
+/** The product cannot serve the item: it is gone, no longer active, or has fewer units than asked for. */
+function isShort(item: LockedItem): boolean {
+  return item.product_status !== 'active' || (item.product_stock ?? 0) < item.quantity;
+}
+
+/** How a rejection names an item it could not serve. */
+function describeItem(item: LockedItem): string {
+  return `${item.product_name} (#${item.product_id}) x${item.quantity}`;
+}
 
 type PaymentState = 'pending' | 'succeeded' | 'failed' | 'unknown';
 

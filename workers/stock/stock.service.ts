@@ -4,10 +4,9 @@ import {
   lockWithItemsStatement,
   reserveItemsStatement,
   transitionStatement,
-  type LockedItem,
 } from '../../shared/orders/orders.repository';
 import { affectedRows, rowsOf, type SqlBatches } from '../../shared/sql-batches';
-import { decideRelease } from './stock-decisions';
+import { decideRelease, decideReservation } from './stock-decisions';
 import { stockStatements as stock, type StockMove } from './stock.repository';
 
 export type ReserveOutcome =
@@ -38,16 +37,16 @@ export function stockService(sql: SqlBatches) {
           return { kind: 'skipped', status: status ?? 'missing' };
         }
         const productIds = items.map((item) => item.product_id);
-        const short = items.filter(isShort);
-        if (short.length > 0) {
+        const decision = decideReservation(items);
+        if (decision.kind === 'reject') {
           // Decided before any write: the rollback leaves stock, ledger and order as they were, then the
           // order is rejected in its own statement.
-          const reason = `Not enough stock: ${short.map(describeItem).join(', ')}`;
-          await tx.rollback(transitionStatement(orderId, 'PENDING', 'REJECTED', { failureReason: reason }));
-          return { kind: 'rejected', reason, productIds };
+          await tx.rollback(
+            transitionStatement(orderId, 'PENDING', 'REJECTED', { failureReason: decision.reason }),
+          );
+          return { kind: 'rejected', reason: decision.reason, productIds };
         }
-        if (items.length === 0) {
-          // Placement never writes an order without items; should one exist, it has nothing to take.
+        if (decision.kind === 'nothing-to-take') {
           await tx.commit(transitionStatement(orderId, 'PENDING', 'STOCK_RESERVED'));
           return { kind: 'reserved', productIds };
         }
@@ -120,14 +119,4 @@ export function stockService(sql: SqlBatches) {
       });
     },
   };
-}
-
-/** The product cannot serve the item: it is gone, no longer active, or has fewer units than asked for. */
-function isShort(item: LockedItem): boolean {
-  return item.product_status !== 'active' || (item.product_stock ?? 0) < item.quantity;
-}
-
-/** How a rejection names an item it could not serve. */
-function describeItem(item: LockedItem): string {
-  return `${item.product_name} (#${item.product_id}) x${item.quantity}`;
 }
