@@ -366,7 +366,11 @@ export async function runSchedule(
       case 'kill-worker': {
         await soak.workers[event.worker]!.kill();
         await pause(event.restartAfterMs);
+        // Two kills of one slot may overlap: the slot is swapped with no await in between and whatever it held
+        // is killed, so no worker is ever left running unreferenced after the run.
+        const replaced = soak.workers[event.worker]!;
         soak.workers[event.worker] = startWorkerProcess(soak.workerEnv);
+        await replaced.kill();
         return;
       }
       case 'flush-redis':
