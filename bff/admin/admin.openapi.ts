@@ -232,6 +232,7 @@ const rebuildAccepted = z.strictObject({
 
 export const adminRouteDocs: RouteDoc[] = [
   {
+    operationId: 'listUsers',
     method: 'get',
     path: '/api/admin/users',
     summary:
@@ -244,6 +245,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400],
   },
   {
+    operationId: 'getUser',
     method: 'get',
     path: '/api/admin/users/:id',
     summary: 'A user with order totals and live logins',
@@ -254,6 +256,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400, 404],
   },
   {
+    operationId: 'updateUser',
     method: 'patch',
     path: '/api/admin/users/:id',
     summary:
@@ -266,6 +269,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400, 404, 409],
   },
   {
+    operationId: 'suspendUser',
     method: 'post',
     path: '/api/admin/users/:id/suspend',
     summary:
@@ -277,6 +281,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400, 404, 409],
   },
   {
+    operationId: 'reactivateUser',
     method: 'post',
     path: '/api/admin/users/:id/reactivate',
     summary: 'Reactivate a suspended user (idempotent)',
@@ -287,6 +292,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400, 404],
   },
   {
+    operationId: 'listAllOrders',
     method: 'get',
     path: '/api/admin/orders',
     summary: 'Every user’s orders, newest first (filters: status, userId, created from/to)',
@@ -302,6 +308,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400],
   },
   {
+    operationId: 'getOrderStory',
     method: 'get',
     path: '/api/admin/orders/:id',
     summary: 'An order’s whole story: items, payments, stock moves and queue jobs',
@@ -323,6 +330,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400, 404],
   },
   {
+    operationId: 'getSalesStats',
     method: 'get',
     path: '/api/admin/stats/sales',
     summary: 'Sales by day, ISO week or month (default: the last 30 days; at most 366)',
@@ -333,6 +341,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400],
   },
   {
+    operationId: 'getTopProducts',
     method: 'get',
     path: '/api/admin/stats/top-products',
     summary: 'Best sellers by units, then revenue (default: the last 30 days; at most 366)',
@@ -343,6 +352,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400],
   },
   {
+    operationId: 'getStatsOverview',
     method: 'get',
     path: '/api/admin/stats/overview',
     summary: 'Today against yesterday, new users, orders in progress and failed jobs per queue',
@@ -352,6 +362,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [],
   },
   {
+    operationId: 'rebuildStats',
     method: 'post',
     path: '/api/admin/stats/rebuild',
     summary: 'Recompute the statistics of a range of days (both required, at most 366) in the stats worker',
@@ -362,6 +373,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [400, 503],
   },
   {
+    operationId: 'openDashboardSession',
     method: 'post',
     path: '/api/admin/dashboard-session',
     summary:
@@ -385,6 +397,7 @@ export const adminRouteDocs: RouteDoc[] = [
     errors: [],
   },
   {
+    operationId: 'closeDashboardSession',
     method: 'delete',
     path: '/api/admin/dashboard-session',
     summary: 'Close the queue dashboard session (clears the vm_admin cookie)',

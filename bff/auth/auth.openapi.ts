@@ -49,6 +49,7 @@ export const publicUser = z
 
 export const authRouteDocs: RouteDoc[] = [
   {
+    operationId: 'signUp',
     method: 'post',
     path: '/api/auth/signup',
     summary: 'Create an account with email and password',
@@ -59,6 +60,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 409, 429],
   },
   {
+    operationId: 'logIn',
     method: 'post',
     path: '/api/auth/login',
     summary: 'Log in: an access token and a refresh token',
@@ -69,6 +71,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 401, 403, 429],
   },
   {
+    operationId: 'refreshTokens',
     method: 'post',
     path: '/api/auth/refresh',
     summary: 'Rotate a refresh token (reusing a spent one revokes the whole login)',
@@ -79,6 +82,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 401, 403, 429],
   },
   {
+    operationId: 'logOut',
     method: 'post',
     path: '/api/auth/logout',
     summary: 'Revoke the refresh token’s login (idempotent)',
@@ -89,6 +93,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400],
   },
   {
+    operationId: 'sendSmsCode',
     method: 'post',
     path: '/api/auth/sms/send',
     summary: 'Send a 6-digit verification code to the user’s phone (or the given one)',
@@ -104,6 +109,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 404, 429, 503],
   },
   {
+    operationId: 'verifySmsCode',
     method: 'post',
     path: '/api/auth/sms/verify',
     summary: 'Verify the code: marks the phone verified',
@@ -119,6 +125,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 422, 429],
   },
   {
+    operationId: 'startOAuthLogin',
     method: 'get',
     path: '/api/auth/oauth/:provider/start',
     summary:
@@ -138,6 +145,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 404, 429, 503],
   },
   {
+    operationId: 'startOAuthLink',
     method: 'post',
     path: '/api/auth/oauth/:provider/link',
     summary:
@@ -157,6 +165,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 404, 429, 503],
   },
   {
+    operationId: 'finishOAuthLogin',
     method: 'get',
     path: '/api/auth/oauth/:provider/callback',
     summary:
@@ -169,6 +178,7 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 401, 404, 409, 503],
   },
   {
+    operationId: 'getCurrentUser',
     method: 'get',
     path: '/api/users/me',
     summary: 'The signed-in user',

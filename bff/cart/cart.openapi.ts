@@ -65,6 +65,7 @@ const cartAnswer = (description: string) => ({
 
 export const cartRouteDocs: RouteDoc[] = [
   {
+    operationId: 'getCart',
     method: 'get',
     path: '/api/cart',
     summary: 'The cart: the user’s (token) or the guest’s (X-Cart-Id); empty without either',
@@ -75,6 +76,7 @@ export const cartRouteDocs: RouteDoc[] = [
     errors: [400, 503],
   },
   {
+    operationId: 'emptyCart',
     method: 'delete',
     path: '/api/cart',
     summary: 'Empty the cart (idempotent; a guest’s id stays)',
@@ -85,6 +87,7 @@ export const cartRouteDocs: RouteDoc[] = [
     errors: [400, 503],
   },
   {
+    operationId: 'addCartItem',
     method: 'post',
     path: '/api/cart/items',
     summary: 'Add units of an active product (a line caps at 99); a guest without a cart gets one',
@@ -96,6 +99,7 @@ export const cartRouteDocs: RouteDoc[] = [
     errors: [400, 404, 422, 503],
   },
   {
+    operationId: 'setCartItemQuantity',
     method: 'patch',
     path: '/api/cart/items/:productId',
     summary: 'Set a line’s quantity (0 removes it); the line must be in the cart',
@@ -108,6 +112,7 @@ export const cartRouteDocs: RouteDoc[] = [
     errors: [400, 404, 503],
   },
   {
+    operationId: 'removeCartItem',
     method: 'delete',
     path: '/api/cart/items/:productId',
     summary: 'Remove a line (idempotent)',
@@ -119,6 +124,7 @@ export const cartRouteDocs: RouteDoc[] = [
     errors: [400, 503],
   },
   {
+    operationId: 'mergeGuestCart',
     method: 'post',
     path: '/api/cart/merge',
     summary: 'Move the guest cart named by X-Cart-Id into the signed-in user’s cart (needs a token)',

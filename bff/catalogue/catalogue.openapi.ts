@@ -123,6 +123,7 @@ const ifMatch = z.string().optional().meta({
 
 export const catalogueRouteDocs: RouteDoc[] = [
   {
+    operationId: 'listProducts',
     method: 'get',
     path: '/api/products',
     summary:
@@ -135,6 +136,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400],
   },
   {
+    operationId: 'getProduct',
     method: 'get',
     path: '/api/products/:id',
     summary: 'One active product (ETag; If-None-Match answers 304)',
@@ -155,6 +157,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404],
   },
   {
+    operationId: 'listCategories',
     method: 'get',
     path: '/api/categories',
     summary: 'The category tree (each level by position, then name)',
@@ -167,6 +170,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
   },
 
   {
+    operationId: 'createProduct',
     method: 'post',
     path: '/api/admin/products',
     summary: 'Create a product (first image becomes primary)',
@@ -183,6 +187,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 409, 422],
   },
   {
+    operationId: 'getAdminProduct',
     method: 'get',
     path: '/api/admin/products/:id',
     summary: 'A product with stock and lifecycle (deleted ones too)',
@@ -193,6 +198,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404],
   },
   {
+    operationId: 'updateProduct',
     method: 'patch',
     path: '/api/admin/products/:id',
     summary: 'Edit a product (If-Match or "version" required; stock moves by stock adjustments)',
@@ -205,6 +211,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404, 409, 412, 422, 428],
   },
   {
+    operationId: 'deleteProduct',
     method: 'delete',
     path: '/api/admin/products/:id',
     summary: 'Soft-delete a product (idempotent)',
@@ -215,6 +222,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404],
   },
   {
+    operationId: 'restoreProduct',
     method: 'post',
     path: '/api/admin/products/:id/restore',
     summary: 'Undo a soft delete (idempotent)',
@@ -225,6 +233,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404],
   },
   {
+    operationId: 'adjustStock',
     method: 'post',
     path: '/api/admin/products/:id/stock-adjustments',
     summary: 'Adjust stock by a delta (ledger and audit row)',
@@ -246,6 +255,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404, 409],
   },
   {
+    operationId: 'addProductImage',
     method: 'post',
     path: '/api/admin/products/:id/images',
     summary: 'Add an image (at most 20 per product)',
@@ -257,6 +267,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404, 409],
   },
   {
+    operationId: 'reorderProductImages',
     method: 'put',
     path: '/api/admin/products/:id/images/order',
     summary: 'Reorder the images (imageIds: each of the product’s images exactly once)',
@@ -268,6 +279,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404, 409, 422],
   },
   {
+    operationId: 'setPrimaryProductImage',
     method: 'post',
     path: '/api/admin/products/:id/images/:imageId/primary',
     summary: 'Make an image the primary one',
@@ -278,6 +290,7 @@ export const catalogueRouteDocs: RouteDoc[] = [
     errors: [400, 404, 409],
   },
   {
+    operationId: 'removeProductImage',
     method: 'delete',
     path: '/api/admin/products/:id/images/:imageId',
     summary: 'Remove an image (removing the primary promotes the next by position)',

@@ -12,6 +12,7 @@ const readiness = z.strictObject({
 
 export const healthRouteDocs: RouteDoc[] = [
   {
+    operationId: 'getLiveness',
     method: 'get',
     path: '/healthz',
     summary: 'Liveness: the process answers',
@@ -21,6 +22,7 @@ export const healthRouteDocs: RouteDoc[] = [
     errors: [],
   },
   {
+    operationId: 'getReadiness',
     method: 'get',
     path: '/readyz',
     summary: 'Readiness: MySQL and Redis answer, and the event loop does not lag',

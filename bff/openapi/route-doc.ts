@@ -17,10 +17,14 @@ export interface ResponseDoc {
  * these lists, so the document cannot drift from the code.
  */
 export interface RouteDoc {
+  /** Unique, stable, camelCase: what client generators name the call (`placeOrder`, `getOrder`). */
+  operationId: string;
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style path: `/api/orders/:id`. */
   path: string;
   summary: string;
+  /** Longer than the summary when there is more to say; the document always adds who may call it. */
+  description?: string;
   tag: string;
   auth: RouteAuth;
   params?: z.ZodObject;
@@ -45,11 +49,16 @@ export const errorBody = z
   })
   .meta({ id: 'Error' });
 
+/**
+ * Error statuses the gateway answers for any request before it reaches a route (docs/errors.md): 400 for a
+ * request line it cannot parse or a non-ASCII URI, 414 for a request line over 16 KB, 431 for headers too large.
+ */
+export const ANY_REQUEST_ERRORS: readonly number[] = [400, 414, 431];
+
 /** Error statuses the gateway itself may answer for an operation with this auth. */
 export function gatewayErrors(auth: RouteAuth): number[] {
-  if (auth === 'admin') return [401, 403];
-  if (auth === 'user' || auth === 'optional') return [401];
-  return [];
+  const authErrors = auth === 'admin' ? [401, 403] : auth === 'user' || auth === 'optional' ? [401] : [];
+  return [...ANY_REQUEST_ERRORS, ...authErrors];
 }
 
 /**

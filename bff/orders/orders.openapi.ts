@@ -48,6 +48,7 @@ const accepted = z.strictObject({ orderId: z.int().positive(), status, links, or
 
 export const orderRouteDocs: RouteDoc[] = [
   {
+    operationId: 'placeOrder',
     method: 'post',
     path: '/api/orders',
     summary: 'Place an order (202 at once; Prefer: wait=N for up to N ≤ 10 seconds)',
@@ -65,6 +66,7 @@ export const orderRouteDocs: RouteDoc[] = [
     errors: [400, 422, 503],
   },
   {
+    operationId: 'listOrders',
     method: 'get',
     path: '/api/orders',
     summary: 'My orders, newest first',
@@ -94,6 +96,7 @@ export const orderRouteDocs: RouteDoc[] = [
     errors: [400],
   },
   {
+    operationId: 'getOrder',
     method: 'get',
     path: '/api/orders/:id',
     summary: 'One of my orders',
@@ -104,6 +107,7 @@ export const orderRouteDocs: RouteDoc[] = [
     errors: [400, 404],
   },
   {
+    operationId: 'streamOrderEvents',
     method: 'get',
     path: '/api/orders/:id/events',
     summary: 'Server-Sent Events: the order’s state, then each change until it settles',
@@ -116,6 +120,7 @@ export const orderRouteDocs: RouteDoc[] = [
     errors: [400, 404, 429, 503],
   },
   {
+    operationId: 'cancelOrder',
     method: 'post',
     path: '/api/orders/:id/cancel',
     summary:
