@@ -17,6 +17,7 @@ import { gatewayTrust } from './middleware/gateway-trust';
 import { decodablePath, jsonBody } from './middleware/request-decoding';
 import { requestDeadline } from './middleware/request-deadline';
 import { bffMetrics } from './metrics/bff-metrics';
+import { endJsonWithNewline } from './http/json-newline';
 
 /** Builds the BFF's Express app (no listen), so tests can start it on port 0 against their own context. */
 export function createApp(ctx: BffContext): Express {
@@ -24,6 +25,7 @@ export function createApp(ctx: BffContext): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('etag', false);
+  endJsonWithNewline(app);
 
   const metrics = bffMetrics(ctx);
   app.use(requestIdMiddleware);

@@ -144,6 +144,7 @@ function expectJsonError(reply: Reply, status: number, code: string): ErrorBody 
     status,
     contentType: 'application/json',
   });
+  expect(reply.text.endsWith('}\n')).toBe(true); // the shell prompt after `curl` starts on its own line
   const body = JSON.parse(reply.text) as ErrorBody;
   expect(body.error).toEqual({ code, message: expect.any(String), requestId: reply.headers['x-request-id'] });
   return body;

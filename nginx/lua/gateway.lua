@@ -109,9 +109,10 @@ end
 
 -- Gateway-generated errors share the BFF's shape: {"error":{"code","message","requestId"}}.
 local function respond_error(status, code, message, www_authenticate)
+  -- The trailing newline keeps a shell prompt off the end of `curl` output, as the BFF's JSON does.
   local body = cjson.encode({
     error = { code = code, message = message, requestId = ngx_var.req_id },
-  })
+  }) .. '\n'
   ngx.status = status
   ngx_header['Content-Type'] = 'application/json'
   ngx_header['Content-Length'] = #body

@@ -106,6 +106,24 @@ describe('users and auth through the gateway', () => {
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
     });
 
+    it('when the BFF or the gateway answers JSON, then the body ends with one newline (curl leaves the prompt on its own line)', async () => {
+      const email = uniqueEmail();
+      const fromBff = await fetch(`${stack.url}/api/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'Passw0rd!' }),
+      });
+      const fromGateway = await fetch(`${stack.url}/api/users/me`);
+      const replies = [
+        { status: fromBff.status, text: await fromBff.text() },
+        { status: fromGateway.status, text: await fromGateway.text() },
+      ];
+      expect(replies.map(({ status, text }) => ({ status, ending: text.slice(-2) }))).toEqual([
+        { status: 201, ending: '}\n' },
+        { status: 401, ending: '}\n' },
+      ]);
+    });
+
     it('when the password is wrong or the email unknown, then both answer the same 401', async () => {
       const { email } = await signupAndLogin();
       const wrong = await call(stack.url, 'POST', '/api/auth/login', {
