@@ -1,7 +1,8 @@
 /**
  * What the three fakes share: listening on a port (0 allowed) with a close() that never hangs, a seedable
- * PRNG for the fault knobs, delays that are released on shutdown, a log of every call with its request id,
- * and JSON everywhere (unknown routes and unparsable bodies included).
+ * PRNG for the fault knobs, delays that are released on shutdown, a log of every call with its request id
+ * (kept for `/__calls` and reported to `onCallEnd`), the `/__inbox` size, and JSON everywhere (unknown
+ * routes and unparsable bodies included).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -140,8 +141,14 @@ export interface CallRecord {
 /** Enough for any test or benchmark run, small enough that a long `npm start` session cannot grow without bound. */
 const MAX_CALLS = 10_000;
 
-/** Records each call except the fake's own `/__*` control routes. */
-export function recordCalls(calls: CallRecord[]): RequestHandler {
+/** For each fake's options: what to do with a call once it has ended, answered or not. */
+export interface CallLogOptions {
+  /** Called once per recorded call when its response closes (`fakes/main.ts` logs one JSON line). */
+  onCallEnd?: (call: Readonly<CallRecord>) => void;
+}
+
+/** Records each call except the fake's own `/__*` control routes, and reports it to `onCallEnd` when it ends. */
+export function recordCalls(calls: CallRecord[], onCallEnd?: CallLogOptions['onCallEnd']): RequestHandler {
   return (req, res, next) => {
     if (req.path.startsWith('/__')) return next();
     const call: CallRecord = {
@@ -156,8 +163,18 @@ export function recordCalls(calls: CallRecord[]): RequestHandler {
     res.once('finish', () => {
       call.status = res.statusCode;
     });
+    // 'close' also follows 'finish'; without it (held or destroyed connection) the status stays null.
+    if (onCallEnd !== undefined) res.once('close', () => onCallEnd(call));
     next();
   };
+}
+
+/** How many records a fake's `GET /__inbox` shows. */
+export const INBOX_SIZE = 20;
+
+/** The last `INBOX_SIZE` records, newest first: what a developer looking for "the code I was just sent" wants. */
+export function newestFirst<T>(records: readonly T[]): T[] {
+  return records.slice(-INBOX_SIZE).reverse();
 }
 
 export function newId(prefix: string): string {

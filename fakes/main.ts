@@ -3,12 +3,19 @@
  * runner). Configuration comes from the environment only, so it does not depend on shared/config.
  */
 import pino from 'pino';
-import type { StartedFake } from './fake-server';
+import type { CallRecord, StartedFake } from './fake-server';
 import { startOidcProvider } from './oidc-provider';
 import { startPaymentGateway } from './payment-gateway';
 import { startSmsProvider } from './sms-provider';
 
-const logger = pino({ base: { service: 'fakes' } });
+// ISO 8601 UTC with milliseconds, like the BFF and the workers.
+const logger = pino({ base: { service: 'fakes' }, timestamp: pino.stdTimeFunctions.isoTime });
+
+/** One JSON line per call, so a request id can be followed from the BFF or a worker into the provider. */
+const logCallsOf =
+  (fake: string) =>
+  ({ method, path, status, requestId }: Readonly<CallRecord>) =>
+    logger.info({ fake, method, path, status, requestId }, 'fake call');
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -40,15 +47,25 @@ async function main(): Promise<void> {
   process.once('SIGINT', (signal) => void shutdown(signal));
 
   try {
-    const payment = await startPaymentGateway({ host, port: paymentPort });
+    const payment = await startPaymentGateway({
+      host,
+      port: paymentPort,
+      onCallEnd: logCallsOf('payment-gateway'),
+    });
     started.push(payment);
     logger.info({ fake: 'payment-gateway', url: payment.url }, 'fake started');
 
-    const sms = await startSmsProvider({ host, port: smsPort });
+    const sms = await startSmsProvider({ host, port: smsPort, onCallEnd: logCallsOf('sms-provider') });
     started.push(sms);
     logger.info({ fake: 'sms-provider', url: sms.url }, 'fake started');
 
-    const oidc = await startOidcProvider({ host, port: oidcPort, issuer, redirectUris: [redirectUri] });
+    const oidc = await startOidcProvider({
+      host,
+      port: oidcPort,
+      issuer,
+      redirectUris: [redirectUri],
+      onCallEnd: logCallsOf('oidc-provider'),
+    });
     started.push(oidc);
     logger.info(
       { fake: 'oidc-provider', url: oidc.url, issuer: oidc.state.issuer, redirectUri },

@@ -8,6 +8,7 @@ import express from 'express';
 import { type JWK, type KeyLike, SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { z } from 'zod';
 import {
+  type CallLogOptions,
   type CallRecord,
   type ListenOptions,
   type StartedFake,
@@ -15,6 +16,7 @@ import {
   listenFake,
   notFoundJson,
   parseOr400,
+  newestFirst,
   recordCalls,
   requestIdOf,
 } from './fake-server';
@@ -33,7 +35,7 @@ export interface OidcClient {
   redirectUris: string[];
 }
 
-export interface OidcProviderOptions {
+export interface OidcProviderOptions extends CallLogOptions {
   /** Public base URL, used as `iss` and to build the endpoint URLs. Default: the listening address. */
   issuer?: string;
   /** Registered clients. Default: one client 'voltmall-local' / 'voltmall-local-secret' with `redirectUris`. */
@@ -216,7 +218,7 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(recordCalls(state.calls));
+  app.use(recordCalls(state.calls, options.onCallEnd));
 
   app.get('/.well-known/openid-configuration', (req, res) => {
     const issuer = issuerFor(req);
@@ -454,6 +456,19 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
 
   app.get('/__authorizations', (_req, res) => {
     res.json({ authorizations: state.authorizations });
+  });
+
+  // For a developer: the latest logins (approved or denied authorizations), newest first.
+  app.get('/__inbox', (_req, res) => {
+    res.json({
+      logins: newestFirst(state.authorizations).map(({ at, sub, clientId, scope, requestId }) => ({
+        at,
+        sub,
+        clientId,
+        scope,
+        requestId,
+      })),
+    });
   });
 
   app.get('/__calls', (_req, res) => {

@@ -6,6 +6,7 @@
 import express from 'express';
 import { z } from 'zod';
 import {
+  type CallLogOptions,
   type CallRecord,
   type ListenOptions,
   type StartedFake,
@@ -19,6 +20,7 @@ import {
   newId,
   notFoundJson,
   parseOr400,
+  newestFirst,
   recordCalls,
   requestIdOf,
 } from './fake-server';
@@ -42,7 +44,7 @@ export interface PaymentGatewayKnobs {
   throttleRetryAfterSeconds: number;
 }
 
-export interface PaymentGatewayOptions extends Partial<PaymentGatewayKnobs> {
+export interface PaymentGatewayOptions extends Partial<PaymentGatewayKnobs>, CallLogOptions {
   /** Expected in `Authorization: Basic base64(secretKey + ':')`. Default 'test_sk_voltmall'. */
   secretKey?: string;
   /** PRNG seed for the rate knobs. Default 1. */
@@ -316,7 +318,7 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
-  app.use(recordCalls(state.calls));
+  app.use(recordCalls(state.calls, options.onCallEnd));
 
   app.use('/v1', async (req, res, next) => {
     const expected = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
@@ -410,6 +412,11 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
     const orderId = typeof req.query.orderId === 'string' ? req.query.orderId : undefined;
     const matches = (record: { orderId: string }) => orderId === undefined || record.orderId === orderId;
     res.json({ charges: state.charges.filter(matches), refunds: state.refunds.filter(matches) });
+  });
+
+  // For a developer: the latest charges and refunds, newest first (orders appear as `order-<id>`).
+  app.get('/__inbox', (_req, res) => {
+    res.json({ charges: newestFirst(state.charges), refunds: newestFirst(state.refunds) });
   });
 
   app.get('/__calls', (_req, res) => {

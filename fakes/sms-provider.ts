@@ -5,6 +5,7 @@
 import express from 'express';
 import { z } from 'zod';
 import {
+  type CallLogOptions,
   type CallRecord,
   type ListenOptions,
   type StartedFake,
@@ -17,6 +18,7 @@ import {
   newId,
   notFoundJson,
   parseOr400,
+  newestFirst,
   recordCalls,
   requestIdOf,
 } from './fake-server';
@@ -28,7 +30,7 @@ export interface SmsProviderKnobs {
   errorRate: number;
 }
 
-export interface SmsProviderOptions extends Partial<SmsProviderKnobs> {
+export interface SmsProviderOptions extends Partial<SmsProviderKnobs>, CallLogOptions {
   /** Expected in `Authorization: Bearer <apiKey>`. Default 'sms_test_key'. */
   apiKey?: string;
   /** PRNG seed for errorRate. Default 1. */
@@ -90,7 +92,7 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
-  app.use(recordCalls(state.calls));
+  app.use(recordCalls(state.calls, options.onCallEnd));
 
   app.use('/v1', async (req, res, next) => {
     if (req.get('authorization') !== `Bearer ${apiKey}`) {
@@ -154,6 +156,19 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
     // An unencoded '+' in a query string arrives as a space; accept it rather than silently match nothing.
     const to = typeof req.query.to === 'string' ? req.query.to.replace(/^ /, '+') : undefined;
     res.json({ messages: state.messages.filter((message) => to === undefined || message.to === to) });
+  });
+
+  // For a developer: the latest codes at a glance (the login and phone-verification texts carry 6 digits).
+  app.get('/__inbox', (_req, res) => {
+    res.json({
+      messages: newestFirst(state.messages).map(({ at, to, text, requestId }) => ({
+        at,
+        to,
+        code: /\b\d{6}\b/.exec(text)?.[0] ?? null,
+        text,
+        requestId,
+      })),
+    });
   });
 
   app.get('/__calls', (_req, res) => {

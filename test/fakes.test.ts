@@ -2,9 +2,12 @@
  * The fake providers are real HTTP servers; these tests drive them over HTTP exactly as the workers, the
  * BFF and other integration tests will.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { StartedFake } from '../fakes/fake-server';
+import { INBOX_SIZE, type StartedFake } from '../fakes/fake-server';
 import {
   DEFAULT_OIDC_CLIENT_ID,
   DEFAULT_OIDC_CLIENT_SECRET,
@@ -380,6 +383,26 @@ describe('fake SMS provider', () => {
     expect(sms.state.messages).toEqual([]);
   });
 
+  it('when more messages than the inbox holds were sent, then /__inbox shows the newest first with their codes', async () => {
+    for (let index = 0; index <= INBOX_SIZE; index += 1) {
+      await send({ to: '+821012345678', text: `[Voltmall] Your verification code is ${100000 + index}` });
+    }
+
+    const { messages } = await readJson<{ messages: Array<{ code: string | null }> }>(
+      await fetch(`${sms.url}/__inbox`),
+    );
+
+    expect(messages).toHaveLength(INBOX_SIZE);
+    expect(messages[0]).toEqual({
+      at: expect.any(String),
+      to: '+821012345678',
+      code: String(100000 + INBOX_SIZE),
+      text: `[Voltmall] Your verification code is ${100000 + INBOX_SIZE}`,
+      requestId: null,
+    });
+    expect(messages.at(-1)?.code).toBe('100001');
+  });
+
   it('when errorRate is 1, then sends answer 5xx and nothing is recorded', async () => {
     await postJson(`${sms.url}/__control`, { errorRate: 1 });
 
@@ -653,5 +676,129 @@ describe('fake OIDC provider', () => {
 
     expect(flow.location?.searchParams.get('error')).toBe('access_denied');
     expect(flow.location?.searchParams.get('state')).toBe(flow.state);
+  });
+});
+
+describe('fakes/main.ts (as `npm start` runs it)', () => {
+  interface LogLine {
+    time: string;
+    msg: string;
+    fake?: string;
+    url?: string;
+    [field: string]: unknown;
+  }
+  let child: ChildProcess;
+  const lines: LogLine[] = [];
+  const urls = new Map<string, string>();
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'fakes/main.ts'], {
+      cwd: path.resolve(__dirname, '..'),
+      env: { ...process.env, FAKE_PAYMENT_PORT: '0', FAKE_SMS_PORT: '0', FAKE_OIDC_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const parsed = JSON.parse(line) as LogLine;
+      lines.push(parsed);
+      if (parsed.msg === 'fake started' && parsed.fake && parsed.url) urls.set(parsed.fake, parsed.url);
+    });
+    await waitFor(() => urls.size === 3, 20_000);
+  }, 30_000);
+  afterAll(async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('when each fake is called with a request id, then it logs one JSON line per call and its inbox shows the record', async () => {
+    const payment = urls.get('payment-gateway')!;
+    const sms = urls.get('sms-provider')!;
+    const oidc = urls.get('oidc-provider')!;
+    const orderId = `order-${randomUUID().slice(0, 8)}`;
+
+    const charged = await postJson(
+      `${payment}/v1/payments/confirm`,
+      { paymentKey: `pk-${orderId}`, orderId, amount: 1000 },
+      {
+        authorization: `Basic ${Buffer.from('test_sk_voltmall:').toString('base64')}`,
+        'idempotency-key': orderId,
+        'x-request-id': 'req-main-pay',
+      },
+    );
+    const texted = await postJson(
+      `${sms}/v1/messages`,
+      { to: '+821012345678', text: '[Voltmall] Your verification code is 424242' },
+      { authorization: 'Bearer sms_test_key', 'x-request-id': 'req-main-sms' },
+    );
+    const authorizeUrl = new URL(`${oidc}/authorize`);
+    for (const [name, value] of Object.entries({
+      response_type: 'code',
+      client_id: DEFAULT_OIDC_CLIENT_ID,
+      redirect_uri: 'http://127.0.0.1:8080/api/auth/oauth/fake/callback',
+      scope: 'openid email',
+      state: 'state-main',
+      nonce: 'nonce-main',
+      code_challenge: createHash('sha256').update('v'.repeat(43)).digest('base64url'),
+      code_challenge_method: 'S256',
+    })) {
+      authorizeUrl.searchParams.set(name, value);
+    }
+    const authorized = await fetch(authorizeUrl, {
+      redirect: 'manual',
+      headers: { 'x-request-id': 'req-main-oidc' },
+    });
+    expect([charged.status, texted.status, authorized.status]).toEqual([200, 202, 302]);
+
+    const callLines = () => lines.filter((line) => line.msg === 'fake call');
+    await waitFor(() => callLines().length === 3, 5000);
+    expect(callLines()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          fake: 'payment-gateway',
+          method: 'POST',
+          path: '/v1/payments/confirm',
+          status: 200,
+          requestId: 'req-main-pay',
+        }),
+        expect.objectContaining({
+          fake: 'sms-provider',
+          method: 'POST',
+          path: '/v1/messages',
+          status: 202,
+          requestId: 'req-main-sms',
+        }),
+        expect.objectContaining({
+          fake: 'oidc-provider',
+          method: 'GET',
+          path: '/authorize',
+          status: 302,
+          requestId: 'req-main-oidc',
+        }),
+      ]),
+    );
+    // One time format everywhere: ISO 8601 UTC with milliseconds, for the start lines too.
+    for (const line of lines) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    const inbox = async (url: string) => readJson(await fetch(`${url}/__inbox`));
+    expect(await inbox(payment)).toEqual({
+      charges: [expect.objectContaining({ orderId, amount: 1000, requestId: 'req-main-pay' })],
+      refunds: [],
+    });
+    expect(await inbox(sms)).toEqual({
+      messages: [expect.objectContaining({ to: '+821012345678', code: '424242', requestId: 'req-main-sms' })],
+    });
+    expect(await inbox(oidc)).toEqual({
+      logins: [
+        {
+          at: expect.any(String),
+          sub: 'fake-user-1',
+          clientId: DEFAULT_OIDC_CLIENT_ID,
+          scope: 'openid email',
+          requestId: 'req-main-oidc',
+        },
+      ],
+    });
   });
 });
