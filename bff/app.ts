@@ -17,7 +17,7 @@ import { gatewayTrust } from './middleware/gateway-trust';
 import { decodablePath, jsonBody } from './middleware/request-decoding';
 import { requestDeadline } from './middleware/request-deadline';
 import { bffMetrics } from './metrics/bff-metrics';
-import { endJsonWithNewline } from './http/json-newline';
+import { endJsonWithNewline } from '../shared/json-newline';
 
 /** Builds the BFF's Express app (no listen), so tests can start it on port 0 against their own context. */
 export function createApp(ctx: BffContext): Express {

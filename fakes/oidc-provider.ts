@@ -20,6 +20,7 @@ import {
   recordCalls,
   requestIdOf,
 } from './fake-server';
+import { endJsonWithNewline } from '../shared/json-newline';
 
 export interface OidcUser {
   sub: string;
@@ -216,6 +217,7 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
 
   const app = express();
   app.disable('x-powered-by');
+  endJsonWithNewline(app);
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(recordCalls(state.calls, options.onCallEnd));

@@ -24,6 +24,7 @@ import {
   recordCalls,
   requestIdOf,
 } from './fake-server';
+import { endJsonWithNewline } from '../shared/json-newline';
 
 export interface PaymentGatewayKnobs {
   /** Delay before every /v1 answer. */
@@ -317,6 +318,7 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
 
   const app = express();
   app.disable('x-powered-by');
+  endJsonWithNewline(app);
   app.use(express.json({ limit: '100kb' }));
   app.use(recordCalls(state.calls, options.onCallEnd));
 

@@ -22,6 +22,7 @@ import {
   recordCalls,
   requestIdOf,
 } from './fake-server';
+import { endJsonWithNewline } from '../shared/json-newline';
 
 export interface SmsProviderKnobs {
   /** Delay before every /v1 answer. */
@@ -91,6 +92,7 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
 
   const app = express();
   app.disable('x-powered-by');
+  endJsonWithNewline(app);
   app.use(express.json({ limit: '100kb' }));
   app.use(recordCalls(state.calls, options.onCallEnd));
 

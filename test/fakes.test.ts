@@ -781,7 +781,11 @@ describe('fakes/main.ts (as `npm start` runs it)', () => {
     // One time format everywhere: ISO 8601 UTC with milliseconds, for the start lines too.
     for (const line of lines) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-    const inbox = async (url: string) => readJson(await fetch(`${url}/__inbox`));
+    const inbox = async (url: string) => {
+      const text = await (await fetch(`${url}/__inbox`)).text();
+      expect(text.endsWith('}\n')).toBe(true); // curl leaves the shell prompt on its own line
+      return JSON.parse(text) as unknown;
+    };
     expect(await inbox(payment)).toEqual({
       charges: [expect.objectContaining({ orderId, amount: 1000, requestId: 'req-main-pay' })],
       refunds: [],
