@@ -5,7 +5,7 @@
 # The runtime images hold compiled JavaScript (dist/) and production dependencies only: no TypeScript,
 # no tsx, no dev tooling. Both run as the non-root user `node` (uid 1000) from the base image.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS base
