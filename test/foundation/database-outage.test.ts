@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { insertProducts } from '../support/products';
 import { deleteRedisPrefix, testRedisPrefix } from '../support/redis';
 import { call } from '../support/stack';
+import { quietConnectionLoss } from '../support/quiet-connection-loss';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 /**
@@ -75,6 +76,7 @@ describe('when the database is down', () => {
   ];
 
   it('when any route that needs it is called, then 503 with Retry-After; after the database is back, it works', async () => {
+    const restoreConsole = quietConnectionLoss();
     await proxy.cut();
     try {
       for (const [method, path, headers, body] of routes()) {
@@ -89,6 +91,7 @@ describe('when the database is down', () => {
       }
     } finally {
       await proxy.restore();
+      restoreConsole();
     }
     const read = await call(bff.url, 'GET', `/api/orders/${orderId}`, { headers: user });
     expect(read.status).toBe(200);

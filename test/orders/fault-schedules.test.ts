@@ -9,6 +9,7 @@ import {
   generateSchedule,
 } from '../soak/fault-schedule';
 import { runSchedule, startSoakStack, type SoakStack } from '../soak/schedule-runner';
+import { quietConnectionLoss } from '../support/quiet-connection-loss';
 
 /**
  * Random fault schedules (test/soak/fault-schedule.ts) against the real MariaDB, Redis, nginx, BFF, worker
@@ -25,18 +26,6 @@ const seeds = Array.from({ length: SCHEDULES }, (_, index) => FIRST_SEED + index
 /** Hand-written schedules that once broke an invariant (test/soak/reproductions/): each must hold now. */
 const REPRODUCTIONS_DIR = path.join(__dirname, '../soak/reproductions');
 const reproductions = readdirSync(REPRODUCTIONS_DIR).filter((name) => name.endsWith('.json'));
-
-/** The database connections the schedules cut make knex and mysql2 log; they are expected here. */
-function quietConnectionLoss(): () => void {
-  const expected = /Connection (Error|lost)|Acquire connection error|ECONNREFUSED/;
-  const original = { log: console.log, warn: console.warn, error: console.error };
-  for (const level of ['log', 'warn', 'error'] as const) {
-    console[level] = (...args: unknown[]) => {
-      if (!expected.test(args.map(String).join(' '))) original[level](...args);
-    };
-  }
-  return () => Object.assign(console, original);
-}
 
 describe('the order flow under random fault schedules', () => {
   let soak: SoakStack;
