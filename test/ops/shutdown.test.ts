@@ -154,17 +154,17 @@ describe('graceful shutdown', () => {
 
       // A keep-alive burst of quick requests the whole time, until the server refuses them.
       let sigtermAt = Infinity;
-      const quick: { at: number; status?: number; error?: string }[] = [];
+      const quick: { at: number; endedAt: number; status?: number; error?: string }[] = [];
       const burst = async () => {
         for (let sent = 0; sent < 5000; sent += 1) {
           const at = Date.now();
           try {
             const response = await fetch(`${base}/healthz`);
             await response.arrayBuffer();
-            quick.push({ at, status: response.status });
+            quick.push({ at, endedAt: Date.now(), status: response.status });
           } catch (error) {
             const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code ?? String(error);
-            quick.push({ at, error: code });
+            quick.push({ at, endedAt: Date.now(), error: code });
             if (code === 'ECONNREFUSED') return;
           }
         }
@@ -211,7 +211,10 @@ describe('graceful shutdown', () => {
       // Every answer the burst got was a success; the only failures are connections the server no
       // longer accepted (refused, or an idle keep-alive socket it closed as the request went out).
       expect(quick.filter((entry) => entry.status !== undefined && entry.status !== 200)).toEqual([]);
-      expect(quick.filter((entry) => entry.error !== undefined && entry.at < sigtermAt)).toEqual([]);
+      // A request that failed before the signal is a fault. One sent on an idle keep-alive socket just
+      // before the signal may still meet the socket's close (the server had not read it yet): that is the
+      // keep-alive race every HTTP client retries, so it counts as late, like those sent after.
+      expect(quick.filter((entry) => entry.error !== undefined && entry.endedAt < sigtermAt)).toEqual([]);
       const lateErrors = new Set(quick.flatMap((entry) => (entry.error ? [entry.error] : [])));
       for (const code of lateErrors)
         expect(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']).toContain(code);
