@@ -3,6 +3,7 @@ import { ConfigError, loadConfigOrExit } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { startEventLoopWatchdog } from '../shared/event-loop-watchdog';
 import { onShutdownSignal } from '../shared/shutdown';
+import { waitForDependencies } from '../shared/startup-checks';
 import { startWorkers } from './bootstrap';
 import { planWorkers, type DomainPlan } from './worker-plan';
 
@@ -22,6 +23,9 @@ function planOrExit(): DomainPlan[] {
 
 async function main(): Promise<void> {
   const plan = planOrExit();
+  // Not "running" before the database and Redis answer: one line per retry, or exit 78 for a wrong
+  // password or database name (shared/startup-checks).
+  await waitForDependencies(config, logger);
   const running = await startWorkers(config, logger, plan);
   onShutdownSignal(logger, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000, async () => {
     await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
