@@ -58,6 +58,11 @@ export interface GatewayOptions {
   nginxBinary?: string;
   /** Directory holding ndk_http_module.so and ngx_http_lua_module.so; default $NGINX_MODULES_DIR or /usr/lib/nginx/modules. */
   modulesDir?: string;
+  /**
+   * The built admin console served under /admin/ (scripts/build-admin-ui.mjs writes it); default
+   * admin-ui/dist beside this directory's parent (the repository, or dist/ in the gateway image).
+   */
+  adminUiDir?: string;
 }
 
 export interface RunningGateway {
@@ -78,6 +83,7 @@ export interface RunningGateway {
 const NGINX_DIR = __dirname;
 const LUA_DIR = path.join(NGINX_DIR, 'lua');
 const TEMPLATE_PATH = path.join(NGINX_DIR, 'nginx.conf.template');
+const ADMIN_UI_DIR = path.join(NGINX_DIR, '..', 'admin-ui', 'dist');
 const LUA_CPATHS = [
   '/usr/lib/x86_64-linux-gnu/lua/5.1/?.so',
   '/usr/lib/aarch64-linux-gnu/lua/5.1/?.so',
@@ -250,6 +256,7 @@ export function renderGatewayConfig(o: GatewayOptions): string {
     ACCESS_LOG: accessLog,
     UPSTREAM: renderUpstream(o),
     LISTEN: `${formatHost(o.listenHost)}:${checkPort(o.listenPort, 'listenPort')}`,
+    ADMIN_UI_DIR: checkPath(path.resolve(o.adminUiDir ?? ADMIN_UI_DIR), 'adminUiDir'),
   };
 
   const template = readFileSync(TEMPLATE_PATH, 'utf8');
@@ -476,7 +483,11 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const nginxBinary = resolveNginxBinary(o);
   const args = ['-p', `${prefix}/`, '-c', confPath, '-e', errorLog, '-g', 'daemon off;'];
 
-  const child = spawn(nginxBinary, args, { stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = spawn(nginxBinary, args, {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    // UTC, so that $time_iso8601 in the access log and the error log's times are UTC (docs/logging.md).
+    env: { ...process.env, TZ: 'UTC' },
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
