@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import type { CallRecord, StartedFake } from './fake-server';
+import { startInboxPage, type FakeInbox } from './inbox-page';
 import { startOidcProvider } from './oidc-provider';
 import { startPaymentGateway } from './payment-gateway';
 import { startSmsProvider } from './sms-provider';
@@ -32,6 +33,16 @@ async function main(): Promise<void> {
   const paymentPort = portFromEnv('FAKE_PAYMENT_PORT', 4010);
   const smsPort = portFromEnv('FAKE_SMS_PORT', 4020);
   const oidcPort = portFromEnv('FAKE_OIDC_PORT', 4030);
+  const inboxPort = portFromEnv('FAKE_INBOX_PORT', 4000);
+  // `npm start` sets a demo latency (scripts/run-stack.mjs) so that an order's event stream shows each step.
+  const paymentLatencyMs = Number(process.env.FAKE_PAYMENT_LATENCY_MS || 0);
+  if (!Number.isInteger(paymentLatencyMs) || paymentLatencyMs < 0 || paymentLatencyMs > 60_000) {
+    throw new Error(
+      `FAKE_PAYMENT_LATENCY_MS must be 0..60000 (ms), got '${process.env.FAKE_PAYMENT_LATENCY_MS}'`,
+    );
+  }
+  // Every fake registers its /__inbox here (one line each): the combined inbox page lists them all.
+  const inboxes: FakeInbox[] = [];
   const redirectUri = process.env.OIDC_REDIRECT_URI || 'http://127.0.0.1:8080/api/auth/oauth/fake/callback';
   // The issuer must be the URL the browser and the BFF use; set it when that is not the bind address.
   const issuer = process.env.FAKE_OIDC_ISSUER || undefined;
@@ -50,13 +61,24 @@ async function main(): Promise<void> {
     const payment = await startPaymentGateway({
       host,
       port: paymentPort,
+      latencyMs: paymentLatencyMs,
       onCallEnd: logCallsOf('payment-gateway'),
     });
     started.push(payment);
+    inboxes.push({
+      name: 'payment-gateway',
+      url: payment.url,
+      about: "charges and refunds; the shop's order 42 is orderId order-42",
+    });
     logger.info({ fake: 'payment-gateway', url: payment.url }, 'fake started');
 
     const sms = await startSmsProvider({ host, port: smsPort, onCallEnd: logCallsOf('sms-provider') });
     started.push(sms);
+    inboxes.push({
+      name: 'sms-provider',
+      url: sms.url,
+      about: 'text messages sent, with the verification code',
+    });
     logger.info({ fake: 'sms-provider', url: sms.url }, 'fake started');
 
     const oidc = await startOidcProvider({
@@ -67,10 +89,16 @@ async function main(): Promise<void> {
       onCallEnd: logCallsOf('oidc-provider'),
     });
     started.push(oidc);
+    inboxes.push({ name: 'oidc-provider', url: oidc.url, about: 'OAuth logins (authorizations granted)' });
     logger.info(
       { fake: 'oidc-provider', url: oidc.url, issuer: oidc.state.issuer, redirectUri },
       'fake started',
     );
+
+    // Last: the combined inbox of every fake registered above.
+    const inbox = await startInboxPage(inboxes, { host, port: inboxPort });
+    started.push(inbox);
+    logger.info({ fake: 'inbox', url: inbox.url }, 'fake started');
   } catch (error) {
     await Promise.allSettled(started.map((fake) => fake.close()));
     throw error;

@@ -5,14 +5,18 @@
  *
  * Variables: GATEWAY_SECRET (required), JWT_PUBLIC_KEYS ({"kid": "PEM"}) or JWT_PRIVATE_KEY
  * (+ JWT_KID, default k1), GATEWAY_HOST, GATEWAY_PORT, BFF_UPSTREAMS (comma-separated),
- * JWT_ISSUER, JWT_AUDIENCE, GATEWAY_ACCESS_LOG; REDIS_URL (required) and REDIS_PREFIX (default vm), where
- * the BFF writes session revocation records; NGINX_BIN and NGINX_MODULES_DIR for odd installs.
+ * JWT_ISSUER, JWT_AUDIENCE, GATEWAY_ACCESS_LOG; REDIS_URL (required, unless REDIS_CLUSTER_NODES names a
+ * Redis Cluster) and REDIS_PREFIX (default vm), where the BFF writes session revocation records; NGINX_BIN and NGINX_MODULES_DIR for odd installs.
  * GATEWAY_UPSTREAM_INCLUDE: absolute path of a file defining `upstream bff { ... }`, used instead of
  * BFF_UPSTREAMS (blue-green deploys rewrite it and reload; see scripts/deploy). GATEWAY_PREFIX_DIR:
  * the nginx prefix (conf/, logs/, temp/), default nginx/.run beside this file.
+ * GATEWAY_RELAY_LOGS=1 (set by `npm start`): nginx's access and error logs are copied line by line to this
+ * process's stdout, where the supervisor formats them and writes them to logs/gateway.log (docs/logging.md);
+ * each run then starts both files afresh, the previous run's kept as .1.
  */
 import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { loadDotEnv } from '../shared/config';
 import { startGateway, writeGatewayConfig, type GatewayOptions } from './render';
@@ -36,6 +40,17 @@ function optional(name: string, fallback: string): string {
 /** .env files often carry PEMs on one line with literal "\n" sequences. */
 function unescapePem(pem: string): string {
   return pem.replace(/\\n/g, '\n');
+}
+
+/**
+ * Where the revocation records are: REDIS_URL, or on Redis Cluster (REDIS_CLUSTER_NODES, REDIS_URL unset)
+ * the first seed node, from which the Lua follows MOVED to the records' slot.
+ */
+function redisFromEnv(): GatewayOptions['redis'] {
+  const prefix = optional('REDIS_PREFIX', 'vm');
+  const firstNode = optional('REDIS_CLUSTER_NODES', '').split(',')[0]?.trim();
+  if (!firstNode) return { url: required('REDIS_URL'), prefix };
+  return { url: optional('REDIS_URL', `redis://${firstNode}`), prefix, cluster: true };
 }
 
 function publicKeysFromEnv(): GatewayOptions['publicKeys'] {
@@ -104,7 +119,7 @@ function optionsFromEnv(): GatewayOptions {
     issuer: optional('JWT_ISSUER', 'voltmall'),
     audience: optional('JWT_AUDIENCE', 'voltmall-api'),
     gatewaySecret,
-    redis: { url: required('REDIS_URL'), prefix: optional('REDIS_PREFIX', 'vm') },
+    redis: redisFromEnv(),
     // Default: <prefix>/logs/access.log. '/dev/stdout' suits containers, but nginx cannot
     // open it when our stdout is a socket (e.g. a Node parent's pipe), so it is opt-in.
     accessLogPath: process.env.GATEWAY_ACCESS_LOG || undefined,
@@ -112,9 +127,52 @@ function optionsFromEnv(): GatewayOptions {
   };
 }
 
+/** Copies the lines appended to `file` to stdout, polling every 200 ms; returns a stop function. */
+function relayLines(file: string): () => void {
+  let offset = 0;
+  let partial = '';
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const poll = async () => {
+    const handle = await open(file, 'r').catch(() => undefined);
+    if (handle) {
+      try {
+        const { size } = await handle.stat();
+        if (size < offset) offset = 0; // truncated or replaced: start over
+        while (offset < size) {
+          const buffer = Buffer.alloc(Math.min(size - offset, 1 << 20));
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+          if (bytesRead === 0) break;
+          offset += bytesRead;
+          const parts = (partial + buffer.subarray(0, bytesRead).toString('utf8')).split('\n');
+          partial = parts.pop() ?? '';
+          if (parts.length > 0) process.stdout.write(`${parts.join('\n')}\n`);
+        }
+      } finally {
+        await handle.close();
+      }
+    }
+    if (!stopped) timer = setTimeout(() => void poll(), 200);
+  };
+  void poll();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
 async function main(): Promise<void> {
   const options = optionsFromEnv();
+  const relay = process.env.GATEWAY_RELAY_LOGS === '1';
+  const logFiles = [
+    path.join(options.prefixDir, 'logs', 'error.log'),
+    ...(options.accessLogPath ? [] : [path.join(options.prefixDir, 'logs', 'access.log')]),
+  ];
+  if (relay) {
+    for (const file of logFiles) await rename(file, `${file}.1`).catch(() => undefined);
+  }
   const gateway = await startGateway(options);
+  const stopRelays = relay ? logFiles.map(relayLines) : [];
   const upstreams = options.upstreamInclude ?? options.upstreams.join(', ');
   console.log(`gateway: nginx ${gateway.pid} listening on ${gateway.url}, upstreams ${upstreams}`);
 
@@ -124,7 +182,10 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`gateway: ${signal} received, stopping nginx`);
     gateway.stop().then(
-      () => process.exit(0),
+      () => {
+        for (const stopRelay of stopRelays) stopRelay();
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(`gateway: stop failed: ${(error as Error).message}`);
         process.exit(1);
