@@ -11,6 +11,7 @@ import {
   smsVerifyBody,
 } from './auth.schemas';
 import { OAUTH_BINDING_COOKIE } from './oauth.service';
+import { CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE } from './browser-session';
 
 export const tokenPair = z
   .strictObject({
@@ -46,6 +47,37 @@ export const publicUser = z
     createdAt: timestamp,
   })
   .meta({ id: 'User' });
+
+export const browserSession = z
+  .strictObject({
+    accessToken: z.string().meta({ description: 'EdDSA JWT, 15 minutes: keep it in memory only' }),
+    expiresIn: z.int().positive().meta({ description: 'Seconds until the access token expires' }),
+    tokenType: z.literal('Bearer'),
+    user: z.strictObject({
+      id: z.int().positive(),
+      email: z
+        .string()
+        .nullable()
+        .meta({ description: 'Null only for an account made by an external login without one' }),
+      role: z.enum(['user', 'admin']),
+      name: z.string().optional().meta({ description: 'Absent when the account has no name' }),
+    }),
+  })
+  .meta({ id: 'BrowserSession' });
+
+const browserSessionCookies = {
+  'Set-Cookie': `${REFRESH_COOKIE}: the refresh token (HttpOnly, SameSite=Strict, Path=/api/auth/browser-session, Secure on HTTPS, the refresh token's lifetime); ${CSRF_COOKIE}: the CSRF token the page echoes in ${CSRF_HEADER} (readable, SameSite=Strict, Path=/)`,
+};
+
+const csrfHeaders = z.object({
+  [CSRF_HEADER.toLowerCase()]: z
+    .string()
+    .max(100)
+    .optional()
+    .meta({
+      description: `The value of the ${CSRF_COOKIE} cookie (required when ${REFRESH_COOKIE} is sent)`,
+    }),
+});
 
 export const authRouteDocs: RouteDoc[] = [
   {
@@ -91,6 +123,56 @@ export const authRouteDocs: RouteDoc[] = [
     body: refreshBody,
     responses: { 204: { description: 'Logged out' } },
     errors: [400],
+  },
+  {
+    operationId: 'openBrowserSession',
+    method: 'post',
+    path: '/api/auth/browser-session',
+    summary: 'Sign in from a browser: the access token in the body, the refresh token in an HttpOnly cookie',
+    description:
+      'Same rules, throttle and errors as POST /api/auth/login (and the same gateway rate limit). The refresh ' +
+      'token is never in the body. A request whose Sec-Fetch-Site is not same-origin, or whose Origin is not ' +
+      "the shop's, is 403 CSRF_FAILED.",
+    tag: 'auth',
+    auth: 'public',
+    body: loginBody,
+    responses: {
+      200: { description: 'Signed in', schema: browserSession, headers: browserSessionCookies },
+    },
+    errors: [400, 401, 403, 429],
+  },
+  {
+    operationId: 'refreshBrowserSession',
+    method: 'post',
+    path: '/api/auth/browser-session/refresh',
+    summary: 'Continue a browser session: rotates the refresh cookie and returns a new access token',
+    description:
+      `No body. Needs the ${REFRESH_COOKIE} cookie (401 INVALID_REFRESH_TOKEN without it) and ${CSRF_HEADER} ` +
+      `equal to the ${CSRF_COOKIE} cookie (403 CSRF_FAILED otherwise, also for a cross-origin request). ` +
+      'Rotation and reuse detection as POST /api/auth/refresh: a spent cookie presented again revokes the ' +
+      'whole login; a suspended account is 403 ACCOUNT_SUSPENDED. A refused session clears both cookies.',
+    tag: 'auth',
+    auth: 'public',
+    headers: csrfHeaders,
+    responses: {
+      200: { description: 'A new access token', schema: browserSession, headers: browserSessionCookies },
+    },
+    errors: [401, 403, 429, 503],
+  },
+  {
+    operationId: 'closeBrowserSession',
+    method: 'delete',
+    path: '/api/auth/browser-session',
+    summary: 'Sign out of a browser session: revokes its login at once and clears both cookies (idempotent)',
+    description:
+      `With the ${REFRESH_COOKIE} cookie it needs ${CSRF_HEADER} equal to the ${CSRF_COOKIE} cookie (403 ` +
+      'CSRF_FAILED otherwise); the access tokens of the login stop working at the gateway at once, as after ' +
+      'POST /api/auth/logout. Without the cookie there is nothing to revoke: 204.',
+    tag: 'auth',
+    auth: 'public',
+    headers: csrfHeaders,
+    responses: { 204: { description: 'Signed out; both cookies cleared' } },
+    errors: [403, 503],
   },
   {
     operationId: 'sendSmsCode',

@@ -14,6 +14,7 @@ import {
 import { authService } from './auth.service';
 import {
   OAUTH_BINDING_COOKIE,
+import { browserSessionRoutes } from './browser-session';
   oauthBindingCookie,
   oauthBindingCookieScope,
   oauthBindingsIn,
@@ -48,6 +49,8 @@ export function authRoutes(ctx: BffContext): Router {
   router.post('/api/auth/sms/send', async (req, res) => {
     const { userId } = requireUser(req);
     const { phone } = parseInput(smsSendBody, req.body ?? {}, 'SMS request');
+  router.use(browserSessionRoutes(ctx, auth));
+
     res.status(202).json(await sms.sendCode(userId, phone));
   });
 

@@ -174,6 +174,76 @@ export const contractCases: ContractCase[] = [
       c.call('POST', '/api/auth/logout', { body: { refreshToken: (await loggedIn(c)).refreshToken } }),
   },
   {
+    operation: 'POST /api/auth/browser-session',
+    name: 'a browser signs in',
+    expectStatus: 200,
+    run: async (c) => {
+      const email = c.uniqueEmail('contract-browser');
+      await c.call('POST', '/api/auth/signup', { body: { email, password: 'Passw0rd!' } });
+      const response = await c.call('POST', '/api/auth/browser-session', {
+        body: { email, password: 'Passw0rd!' },
+      });
+      if (response.status === 200 && !/^vm_refresh=/.test(response.headers.getSetCookie()[0] ?? ''))
+        throw new Error('no vm_refresh cookie');
+      return response;
+    },
+  },
+  {
+    operation: 'POST /api/auth/browser-session',
+    name: 'from another site',
+    expectStatus: 403,
+    run: (c) =>
+      c.call('POST', '/api/auth/browser-session', {
+        body: { email: c.uniqueEmail(), password: 'Passw0rd!' },
+        headers: { 'sec-fetch-site': 'cross-site' },
+      }),
+  },
+  {
+    operation: 'POST /api/auth/browser-session/refresh',
+    name: 'the page refreshes with its cookies',
+    expectStatus: 200,
+    run: async (c) => {
+      const email = c.uniqueEmail('contract-browser');
+      await c.call('POST', '/api/auth/signup', { body: { email, password: 'Passw0rd!' } });
+      const session = await c.call('POST', '/api/auth/browser-session', {
+        body: { email, password: 'Passw0rd!' },
+      });
+      const cookies = session.headers.getSetCookie().map((line) => line.split(';')[0]!);
+      const csrf = cookies.find((cookie) => cookie.startsWith('vm_csrf='))!.slice('vm_csrf='.length);
+      return c.call('POST', '/api/auth/browser-session/refresh', {
+        headers: { cookie: cookies.join('; '), 'x-csrf-token': csrf },
+      });
+    },
+  },
+  {
+    operation: 'POST /api/auth/browser-session/refresh',
+    name: 'no session cookie',
+    expectStatus: 401,
+    run: (c) => c.call('POST', '/api/auth/browser-session/refresh'),
+  },
+  {
+    operation: 'POST /api/auth/browser-session/refresh',
+    name: 'a cookie without the CSRF header',
+    expectStatus: 403,
+    run: (c) =>
+      c.call('POST', '/api/auth/browser-session/refresh', {
+        headers: { cookie: `vm_refresh=${'r'.repeat(43)}; vm_csrf=${'c'.repeat(43)}` },
+      }),
+  },
+  {
+    operation: 'DELETE /api/auth/browser-session',
+    name: 'no session: nothing to sign out of',
+    expectStatus: 204,
+    run: (c) => c.call('DELETE', '/api/auth/browser-session'),
+  },
+  {
+    operation: 'DELETE /api/auth/browser-session',
+    name: 'a cookie without the CSRF header',
+    expectStatus: 403,
+    run: (c) =>
+      c.call('DELETE', '/api/auth/browser-session', { headers: { cookie: `vm_refresh=${'r'.repeat(43)}` } }),
+  },
+  {
     operation: 'POST /api/auth/sms/send',
     name: 'a user with a phone',
     expectStatus: 202,
