@@ -12,9 +12,9 @@ import {
   smsVerifyBody,
 } from './auth.schemas';
 import { authService } from './auth.service';
+import { browserSessionRoutes } from './browser-session';
 import {
   OAUTH_BINDING_COOKIE,
-import { browserSessionRoutes } from './browser-session';
   oauthBindingCookie,
   oauthBindingCookieScope,
   oauthBindingsIn,
@@ -46,11 +46,11 @@ export function authRoutes(ctx: BffContext): Router {
     res.status(204).end();
   });
 
+  router.use(browserSessionRoutes(ctx, auth));
+
   router.post('/api/auth/sms/send', async (req, res) => {
     const { userId } = requireUser(req);
     const { phone } = parseInput(smsSendBody, req.body ?? {}, 'SMS request');
-  router.use(browserSessionRoutes(ctx, auth));
-
     res.status(202).json(await sms.sendCode(userId, phone));
   });
 
