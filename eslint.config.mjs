@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'nginx/.run/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'nginx/.run/', 'coverage/', 'admin-ui/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,6 +16,17 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js', 'scripts/**', 'bench/**', 'nginx/**'],
     languageOptions: { globals: { ...globals.node } },
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The admin console runs in the browser and only talks to the API (never imports the server's code).
+    files: ['admin-ui/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/bff/**', '**/workers/**', '**/shared/**', '**/queues/**', 'node:*'] },
+      ],
+    },
   },
   {
     // Tests read JSON response bodies of many shapes; typing each one would add noise, not safety.

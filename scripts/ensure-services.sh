@@ -115,3 +115,20 @@ if ! lua_ready; then
   lua_ready || die "nginx with the Lua module is still missing after installing $NGINX_PACKAGES"
 fi
 log "nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///') with the Lua module ready"
+
+# --- chromium, for the admin console's browser tests (playwright-core drives /usr/bin/chromium) -----
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt_install chromium
+  else
+    log "WARNING: /usr/bin/chromium is missing: the admin console's browser tests (test/admin-console) will fail." \
+      "Install it with: sudo apt-get install -y chromium"
+  fi
+fi
+
+# --- the admin console (admin-ui/dist), built when missing or stale --------------------------------
+if [ -d "$ROOT_DIR/node_modules/vite" ]; then
+  node "$ROOT_DIR/scripts/build-admin-ui.mjs"
+else
+  log "admin console not built yet: run npm ci, then this again (or npm run build:admin)"
+fi

@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-services.sh
 node scripts/make-env.mjs
 npx tsx scripts/db/seed.ts
+# The admin console (admin-ui/dist, served by nginx under /admin/): built when missing or stale.
+node scripts/build-admin-ui.mjs
