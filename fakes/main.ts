@@ -8,6 +8,7 @@ import { startInboxPage, type FakeInbox } from './inbox-page';
 import { startOidcProvider } from './oidc-provider';
 import { startPaymentGateway } from './payment-gateway';
 import { startSmsProvider } from './sms-provider';
+import { toKoreanDomesticNumber } from '../shared/solapi';
 
 // ISO 8601 UTC with milliseconds, like the BFF and the workers.
 const logger = pino({ base: { service: 'fakes' }, timestamp: pino.stdTimeFunctions.isoTime });
@@ -72,7 +73,16 @@ async function main(): Promise<void> {
     });
     logger.info({ fake: 'payment-gateway', url: payment.url }, 'fake started');
 
-    const sms = await startSmsProvider({ host, port: smsPort, onCallEnd: logCallsOf('sms-provider') });
+    // The SOLAPI fake checks signatures with the same key and secret as the workers use, and knows their sender.
+    const sender = toKoreanDomesticNumber(process.env.SMS_SENDER || '+8215880000');
+    const sms = await startSmsProvider({
+      host,
+      port: smsPort,
+      apiKey: process.env.SOLAPI_API_KEY || undefined,
+      apiSecret: process.env.SOLAPI_API_SECRET || undefined,
+      registeredSenders: sender ? [sender] : undefined,
+      onCallEnd: logCallsOf('sms-provider'),
+    });
     started.push(sms);
     inboxes.push({
       name: 'sms-provider',

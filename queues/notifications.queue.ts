@@ -1,5 +1,6 @@
+import { appKey } from '../shared/redis';
 import { SealedTextError, openSealedText, sealText } from '../shared/sealed-text';
-import { defineQueue, type TracedPayload } from './define-queue';
+import { HINTED_EXPONENTIAL_BACKOFF, defineQueue, type TracedPayload } from './define-queue';
 
 /** SMS and other user notifications, sent by the notifications worker through external providers. */
 export type NotificationJobs = {
@@ -36,9 +37,26 @@ export function openSmsText(key: Buffer, payload: SendSmsPayload): string {
   return openSealedText(key, payload.sealedText, payload.to);
 }
 
+/**
+ * The Redis key under which the notifications worker leaves the outcome of SMS job `jobId` (an
+ * {@link SmsDeliveryRecord} as JSON, for {@link SMS_DELIVERY_TTL_SECONDS}), so the BFF can tell the user that
+ * a code could not be sent, and why.
+ */
+export function smsDeliveryKey(prefix: string, jobId: string): string {
+  return appKey(prefix, 'sms', 'delivery', jobId);
+}
+
+/** Longer than a code lives (3 minutes) plus the retries' backoff. */
+export const SMS_DELIVERY_TTL_SECONDS = 15 * 60;
+
+/** The outcome of an SMS job; `reason` is for the user and never holds the message text. */
+export type SmsDeliveryRecord =
+  { status: 'sent'; messageId: string; at: string } | { status: 'failed'; reason: string; at: string };
+
 export const notificationsQueue = defineQueue<NotificationJobs>('notifications', {
   attempts: 5,
-  backoff: { type: 'exponential', delay: 1000 },
+  // A provider's Retry-After on a 429/503 sets the floor of the next delay (SmsProviderUnavailableError).
+  backoff: { type: HINTED_EXPONENTIAL_BACKOFF, delay: 1000 },
   // A sent SMS leaves nothing behind; a failed one is kept (sealed) for the default week to inspect.
   removeOnComplete: true,
 });

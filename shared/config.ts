@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseSealingKey } from './sealed-text';
+import { toKoreanDomesticNumber } from './solapi';
 
 /** PEM values may arrive from env files with escaped newlines. */
 const pem = z
@@ -89,9 +90,29 @@ const configSchema = z.object({
   QUEUE_DASHBOARD_READ_ONLY: booleanFlag.default(false),
   PAYMENT_GATEWAY_URL: z.url().default('http://127.0.0.1:4010'),
   PAYMENT_GATEWAY_SECRET_KEY: z.string().min(1).default('test_sk_voltmall'),
-  SMS_PROVIDER_URL: z.url().default('http://127.0.0.1:4020'),
-  SMS_API_KEY: z.string().min(1).default('sms_test_key'),
-  SMS_SENDER: z.string().default('+8215880000'),
+  /** The SMS provider's API: SOLAPI (workers/notifications/sms-client.ts); its fake speaks the same API. */
+  SMS_PROVIDER: z.enum(['solapi']).default('solapi'),
+  /** SOLAPI's API origin; development and tests point it at the fake (fakes/sms-provider.ts, port 4020). */
+  SOLAPI_BASE_URL: z.url().default('https://api.solapi.com'),
+  /** SOLAPI API key and secret (solapi.com → API Key). The defaults are the local fake's. */
+  SOLAPI_API_KEY: z.string().min(1).default('NCSVOLTMALLLOCAL'),
+  SOLAPI_API_SECRET: z.string().min(1).default('voltmall-local-solapi-secret'),
+  /**
+   * The sender number, registered in advance with SOLAPI (발신번호 사전등록), as +82… or domestic digits;
+   * the parsed value is the domestic form SOLAPI takes (+8215880000 → 15880000).
+   */
+  SMS_SENDER: z
+    .string()
+    .default('+8215880000')
+    .transform((value, context) => {
+      const domestic = toKoreanDomesticNumber(value);
+      if (domestic) return domestic;
+      context.addIssue({
+        code: 'custom',
+        message: 'must be a Korean number registered with SOLAPI, e.g. 15880000, 0212345678 or +8215880000',
+      });
+      return z.NEVER;
+    }),
   /** AES-256 key sealing SMS text (it carries codes) in job payloads: 32 bytes as 64 hex or base64 characters. */
   SMS_PAYLOAD_KEY: sealingKey,
   OIDC_ISSUER_URL: z.url().default('http://127.0.0.1:4030'),

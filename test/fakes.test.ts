@@ -15,7 +15,13 @@ import {
   startOidcProvider,
 } from '../fakes/oidc-provider';
 import { type PaymentGatewayState, startPaymentGateway } from '../fakes/payment-gateway';
-import { type SmsProviderState, startSmsProvider } from '../fakes/sms-provider';
+import {
+  DEFAULT_SOLAPI_API_KEY,
+  DEFAULT_SOLAPI_API_SECRET,
+  type SmsProviderState,
+  startSmsProvider,
+} from '../fakes/sms-provider';
+import { solapiAuthorization } from '../shared/solapi';
 
 /** Polls with a bound instead of sleeping for a fixed time. */
 async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
@@ -322,10 +328,20 @@ describe('fake payment gateway that never answers', () => {
   });
 });
 
-describe('fake SMS provider', () => {
+describe('fake SMS provider (SOLAPI)', () => {
   let sms: StartedFake<SmsProviderState>;
-  const send = (body: object, headers: Record<string, string> = {}) =>
-    postJson(`${sms.url}/v1/messages`, body, { authorization: 'Bearer sms_test_key', ...headers });
+  const signed = () =>
+    solapiAuthorization(
+      { apiKey: DEFAULT_SOLAPI_API_KEY, apiSecret: DEFAULT_SOLAPI_API_SECRET },
+      new Date().toISOString(),
+      randomBytes(16).toString('hex'),
+    );
+  const send = (messages: object[], headers: Record<string, string> = {}) =>
+    postJson(
+      `${sms.url}/messages/v4/send-many/detail`,
+      { messages, showMessageList: true },
+      { authorization: signed(), ...headers },
+    );
 
   beforeAll(async () => {
     sms = await startSmsProvider({ port: 0 });
@@ -337,55 +353,67 @@ describe('fake SMS provider', () => {
     await fetch(`${sms.url}/__reset`, { method: 'POST' });
   });
 
-  it('when a message is sent, then 202 queued and it is readable by recipient with its request id', async () => {
-    const response = await send(
-      { to: '+821012345678', text: 'Voltmall code 123456' },
-      { 'x-request-id': 'req-sms-1' },
-    );
-    await send({ to: '+821099999999', text: 'someone else' });
-
-    expect(response.status).toBe(202);
-    const { messageId, status } = await readJson(response);
-    expect(status).toBe('queued');
-    const listed = await (
-      await fetch(`${sms.url}/__messages?to=${encodeURIComponent('+821012345678')}`)
-    ).json();
-    expect(listed).toEqual({
-      messages: [
-        {
-          messageId,
-          to: '+821012345678',
-          from: null,
-          text: 'Voltmall code 123456',
-          idempotencyKey: null,
-          requestId: 'req-sms-1',
-          at: expect.any(String),
-        },
-      ],
+  it('when a message is sent, then 200 with groupInfo and messageList, and it is readable by recipient (E.164 or domestic) with its request id', async () => {
+    const response = await send([{ to: '01012345678', from: '15880000', text: 'Voltmall code 123456' }], {
+      'x-request-id': 'req-sms-1',
     });
+    await send([{ to: '01099999999', from: '15880000', text: 'someone else' }]);
+
+    expect(response.status).toBe(200);
+    const body = await readJson<{ messageList: Array<{ messageId: string; statusCode: string }> }>(response);
+    expect(body).toMatchObject({
+      failedMessageList: [],
+      groupInfo: { groupId: expect.stringMatching(/^G4V/), count: { total: 1, registeredSuccess: 1 } },
+      messageList: [{ messageId: expect.stringMatching(/^M4V/), statusCode: '2000' }],
+    });
+    for (const to of ['+821012345678', '01012345678']) {
+      const listed = await readJson<{ messages: unknown[] }>(
+        await fetch(`${sms.url}/__messages?to=${encodeURIComponent(to)}`),
+      );
+      expect(listed.messages).toEqual([
+        expect.objectContaining({
+          messageId: body.messageList[0]!.messageId,
+          to: '01012345678',
+          from: '15880000',
+          text: 'Voltmall code 123456',
+          requestId: 'req-sms-1',
+        }),
+      ]);
+    }
   });
 
-  it('when a send is retried with the same Idempotency-Key, then it is recorded once', async () => {
-    const first = await send({ to: '01012345678', text: 'code 1' }, { 'idempotency-key': 'sms-job-1' });
-    const retry = await send({ to: '01012345678', text: 'code 1' }, { 'idempotency-key': 'sms-job-1' });
+  it('when the signature is wrong or the number is bad, then 403 SignatureDoesNotMatch or a failedMessageList entry, and nothing is recorded', async () => {
+    const wrongSecret = await send([{ to: '01012345678', from: '15880000', text: 'x' }], {
+      authorization: solapiAuthorization(
+        { apiKey: DEFAULT_SOLAPI_API_KEY, apiSecret: 'wrong' },
+        new Date().toISOString(),
+        'salt-0123456789ab',
+      ),
+    });
+    const badPhone = await send([{ to: 'not-a-phone', from: '15880000', text: 'x' }]);
 
-    expect(await retry.json()).toEqual(await first.json());
-    expect(sms.state.messages).toHaveLength(1);
-  });
-
-  it('when the API key is wrong or the phone number is bad, then 401 or 400 JSON and nothing is recorded', async () => {
-    const wrongKey = await send({ to: '+821012345678', text: 'x' }, { authorization: 'Bearer nope' });
-    const badPhone = await send({ to: 'not-a-phone', text: 'x' });
-
-    expect(wrongKey.status).toBe(401);
-    expect(badPhone.status).toBe(400);
-    expect(await badPhone.json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect(wrongSecret.status).toBe(403);
+    expect(await wrongSecret.json()).toEqual({
+      errorCode: 'SignatureDoesNotMatch',
+      errorMessage: expect.any(String),
+    });
+    expect(badPhone.status).toBe(200);
+    expect(await badPhone.json()).toMatchObject({
+      failedMessageList: [{ to: 'notaphone', statusCode: '1022' }],
+      messageList: [],
+    });
     expect(sms.state.messages).toEqual([]);
   });
 
   it('when more messages than the inbox holds were sent, then /__inbox shows the newest first with their codes', async () => {
     for (let index = 0; index <= INBOX_SIZE; index += 1) {
-      await send({ to: '+821012345678', text: `[Voltmall] Your verification code is ${100000 + index}` });
+      await send([
+        {
+          to: '01012345678',
+          from: '15880000',
+          text: `[Voltmall] Your verification code is ${100000 + index}`,
+        },
+      ]);
     }
 
     const { messages } = await readJson<{ messages: Array<{ code: string | null }> }>(
@@ -395,7 +423,7 @@ describe('fake SMS provider', () => {
     expect(messages).toHaveLength(INBOX_SIZE);
     expect(messages[0]).toEqual({
       at: expect.any(String),
-      to: '+821012345678',
+      to: '01012345678',
       code: String(100000 + INBOX_SIZE),
       text: `[Voltmall] Your verification code is ${100000 + INBOX_SIZE}`,
       requestId: null,
@@ -406,7 +434,7 @@ describe('fake SMS provider', () => {
   it('when errorRate is 1, then sends answer 5xx and nothing is recorded', async () => {
     await postJson(`${sms.url}/__control`, { errorRate: 1 });
 
-    const response = await send({ to: '+821012345678', text: 'x' });
+    const response = await send([{ to: '01012345678', from: '15880000', text: 'x' }]);
 
     expect([500, 503]).toContain(response.status);
     expect(sms.state.messages).toEqual([]);
@@ -728,9 +756,20 @@ describe('fakes/main.ts (as `npm start` runs it)', () => {
       },
     );
     const texted = await postJson(
-      `${sms}/v1/messages`,
-      { to: '+821012345678', text: '[Voltmall] Your verification code is 424242' },
-      { authorization: 'Bearer sms_test_key', 'x-request-id': 'req-main-sms' },
+      `${sms}/messages/v4/send-many/detail`,
+      {
+        messages: [
+          { to: '01012345678', from: '15880000', text: '[Voltmall] Your verification code is 424242' },
+        ],
+      },
+      {
+        authorization: solapiAuthorization(
+          { apiKey: DEFAULT_SOLAPI_API_KEY, apiSecret: DEFAULT_SOLAPI_API_SECRET },
+          new Date().toISOString(),
+          randomBytes(16).toString('hex'),
+        ),
+        'x-request-id': 'req-main-sms',
+      },
     );
     const authorizeUrl = new URL(`${oidc}/authorize`);
     for (const [name, value] of Object.entries({
@@ -749,7 +788,7 @@ describe('fakes/main.ts (as `npm start` runs it)', () => {
       redirect: 'manual',
       headers: { 'x-request-id': 'req-main-oidc' },
     });
-    expect([charged.status, texted.status, authorized.status]).toEqual([200, 202, 302]);
+    expect([charged.status, texted.status, authorized.status]).toEqual([200, 200, 302]);
 
     const callLines = () => lines.filter((line) => line.msg === 'fake call');
     await waitFor(() => callLines().length === 3, 5000);
@@ -765,8 +804,8 @@ describe('fakes/main.ts (as `npm start` runs it)', () => {
         expect.objectContaining({
           fake: 'sms-provider',
           method: 'POST',
-          path: '/v1/messages',
-          status: 202,
+          path: '/messages/v4/send-many/detail',
+          status: 200,
           requestId: 'req-main-sms',
         }),
         expect.objectContaining({
@@ -791,7 +830,7 @@ describe('fakes/main.ts (as `npm start` runs it)', () => {
       refunds: [],
     });
     expect(await inbox(sms)).toEqual({
-      messages: [expect.objectContaining({ to: '+821012345678', code: '424242', requestId: 'req-main-sms' })],
+      messages: [expect.objectContaining({ to: '01012345678', code: '424242', requestId: 'req-main-sms' })],
     });
     expect(await inbox(oidc)).toEqual({
       logins: [

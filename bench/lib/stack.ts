@@ -110,7 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     FAKE_SMS_PORT: String(smsPort),
     FAKE_OIDC_PORT: String(oidcPort),
     PAYMENT_GATEWAY_URL: `http://127.0.0.1:${paymentPort}`,
-    SMS_PROVIDER_URL: `http://127.0.0.1:${smsPort}`,
+    SOLAPI_BASE_URL: `http://127.0.0.1:${smsPort}`,
     OIDC_ISSUER_URL: `http://127.0.0.1:${oidcPort}`,
     OIDC_REDIRECT_URI: `${url}/api/auth/oauth/fake/callback`,
     WORKER_QUEUES: 'all',

@@ -191,6 +191,31 @@ export const authRouteDocs: RouteDoc[] = [
     errors: [400, 404, 429, 503],
   },
   {
+    operationId: 'getSmsStatus',
+    method: 'get',
+    path: '/api/auth/sms/status',
+    summary: 'Whether the pending code’s SMS went out, and if the provider refused it, why',
+    description:
+      'For the signed-in user. `sending`: queued or being retried; `sent`: the SMS provider took it; ' +
+      '`failed`: it refused the message for good (bad number, blocked or unregistered sender) and `reason` ' +
+      'says why: ask for a new code; `none`: no code is pending.',
+    tag: 'auth',
+    auth: 'user',
+    responses: {
+      200: {
+        description: 'The pending code’s SMS',
+        schema: z
+          .discriminatedUnion('status', [
+            z.strictObject({ status: z.literal('none') }),
+            z.strictObject({ status: z.enum(['sending', 'sent']), expiresIn: z.int().min(0) }),
+            z.strictObject({ status: z.literal('failed'), reason: z.string() }),
+          ])
+          .meta({ id: 'SmsSendStatus' }),
+      },
+    },
+    errors: [503],
+  },
+  {
     operationId: 'verifySmsCode',
     method: 'post',
     path: '/api/auth/sms/verify',

@@ -54,6 +54,11 @@ export function authRoutes(ctx: BffContext): Router {
     res.status(202).json(await sms.sendCode(userId, phone));
   });
 
+  router.get('/api/auth/sms/status', async (req, res) => {
+    const { userId } = requireUser(req);
+    res.json(await sms.sendStatus(userId));
+  });
+
   router.post('/api/auth/sms/verify', async (req, res) => {
     const { userId } = requireUser(req);
     const { code } = parseInput(smsVerifyBody, req.body, 'SMS verification');

@@ -11,7 +11,7 @@ import { appKey } from '../../shared/redis';
 import { currentRequestId } from '../../shared/tracing';
 import { usersRepository } from '../users/users.repository';
 import { enqueue } from '../http/enqueue';
-import { sealSmsPayload } from '../../queues/notifications.queue';
+import { sealSmsPayload, smsDeliveryKey, type SmsDeliveryRecord } from '../../queues/notifications.queue';
 
 const CODE_TTL_SECONDS = 180;
 const RESEND_COOLDOWN_SECONDS = 60;
@@ -20,6 +20,18 @@ const MAX_ATTEMPTS = 5;
 class WrongCodeError extends UnprocessableError {
   override readonly code = 'SMS_CODE_INVALID';
 }
+
+/** The provider refused the SMS (bad number, blocked sender, ...): no code will arrive. */
+class SmsNotSentError extends UnprocessableError {
+  override readonly code = 'SMS_NOT_SENT';
+}
+
+/** Where the pending code's SMS is: queued or being retried, handed to the provider, or refused for good. */
+export type SmsSendStatus =
+  | { status: 'none' }
+  | { status: 'sending'; expiresIn: number }
+  | { status: 'sent'; expiresIn: number }
+  | { status: 'failed'; reason: string };
 
 /**
  * Phone verification by SMS code. The code lives only in Redis, as an HMAC, for 3 minutes; five wrong
@@ -49,6 +61,8 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
       if (!phone) throw new ValidationError('No phone number: pass one in "phone"');
 
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      // The job id names the SMS: the worker records its outcome under it (smsDeliveryKey).
+      const jobId = `sms-${userId}-${randomUUID()}`;
       await codeStore(async () => {
         const cooled = await ctx.redis.set(cooldownKey(userId), '1', 'EX', RESEND_COOLDOWN_SECONDS, 'NX');
         if (cooled === null) {
@@ -60,7 +74,7 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
         await ctx.redis
           .multi()
           .del(codeKey(userId))
-          .hset(codeKey(userId), { digest: digest(userId, code), phone, attempts: 0 })
+          .hset(codeKey(userId), { digest: digest(userId, code), phone, jobId, attempts: 0 })
           .expire(codeKey(userId), CODE_TTL_SECONDS)
           .exec();
       });
@@ -72,10 +86,25 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
             text: `[Voltmall] Your verification code is ${code}`,
             requestId: currentRequestId(),
           }),
-          { jobId: `sms-${userId}-${randomUUID()}` },
+          { jobId },
         ),
       );
       return { expiresIn: CODE_TTL_SECONDS, resendIn: RESEND_COOLDOWN_SECONDS };
+    },
+
+    /** Whether the pending code's SMS went out, and if it could not, why. */
+    async sendStatus(userId: number): Promise<SmsSendStatus> {
+      return codeStore(async () => {
+        const [[, jobId], [, ttl]] = (await ctx.redis
+          .multi()
+          .hget(codeKey(userId), 'jobId')
+          .ttl(codeKey(userId))
+          .exec()) as [[Error | null, string | null], [Error | null, number]];
+        if (!jobId) return { status: 'none' };
+        const delivery = await deliveryOf(jobId);
+        if (delivery?.status === 'failed') return { status: 'failed', reason: delivery.reason };
+        return { status: delivery?.status === 'sent' ? 'sent' : 'sending', expiresIn: Math.max(ttl, 0) };
+      });
     },
 
     async verifyCode(userId: number, code: string): Promise<{ phone: string }> {
@@ -85,9 +114,22 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
     },
   };
 
+  async function deliveryOf(jobId: string): Promise<SmsDeliveryRecord | undefined> {
+    const raw = await ctx.redis.get(smsDeliveryKey(prefix, jobId));
+    return raw === null ? undefined : (JSON.parse(raw) as SmsDeliveryRecord);
+  }
+
   /** Checks a code against the pending one; returns the phone it was sent to, and spends the code. */
   async function checkCode(userId: number, code: string): Promise<string> {
     const key = codeKey(userId);
+    const jobId = await ctx.redis.hget(key, 'jobId');
+    const delivery = jobId ? await deliveryOf(jobId) : undefined;
+    if (delivery?.status === 'failed') {
+      // No guess can be right: say why, without spending one of the user's attempts.
+      throw new SmsNotSentError(`The code could not be sent: ${delivery.reason}. Ask for a new one`, {
+        details: { reason: delivery.reason },
+      });
+    }
     // Count the attempt before comparing, atomically, so parallel guesses cannot exceed the limit.
     const [[, attempts], [, stored]] = (await ctx.redis
       .multi()

@@ -22,7 +22,7 @@ describe('users and auth through the gateway', () => {
     stack = await startStack({
       label: 'auth',
       workerDomains: ['notifications'],
-      env: { PUBLIC_BASE_URL: publicBaseUrl, SMS_PROVIDER_URL: sms.url, OIDC_ISSUER_URL: oidc.url },
+      env: { PUBLIC_BASE_URL: publicBaseUrl, SOLAPI_BASE_URL: sms.url, OIDC_ISSUER_URL: oidc.url },
       gateway: { listenPort: gatewayPort },
     });
   });

@@ -56,7 +56,7 @@ describe('SMS verification codes are never stored or logged in clear', () => {
 
   beforeAll(async () => {
     sms = await startSmsProvider({ port: 0 });
-    stack = await startStack({ label: 'sms-secrecy', env: { SMS_PROVIDER_URL: sms.url }, bffLogLines });
+    stack = await startStack({ label: 'sms-secrecy', env: { SOLAPI_BASE_URL: sms.url }, bffLogLines });
     const config = loadConfig({ ...process.env, ...stack.env });
     const logger = createLogger({
       level: 'debug',

@@ -13,6 +13,8 @@ const defaults: Record<string, string> = {
   REDIS_URL: 'redis://127.0.0.1:6379',
   GATEWAY_SECRET: randomBytes(32).toString('hex'),
   SMS_PAYLOAD_KEY: randomBytes(32).toString('base64'),
+  // Never the real SOLAPI from a test: a test that sends SMS points this at its own fake.
+  SOLAPI_BASE_URL: 'http://127.0.0.1:9',
   JWT_PRIVATE_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   JWT_KID: `test-${randomBytes(4).toString('hex')}`,
 };

@@ -1,4 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
+import { retryAfterMs } from '../../shared/retry-after';
 import { currentRequestId } from '../../shared/tracing';
 import {
   PaymentGatewayUnavailableError,
@@ -13,13 +14,7 @@ interface TossError {
   message?: string;
 }
 
-/** A `Retry-After` header (delay-seconds or an HTTP-date) as milliseconds from now, if it is usable. */
-export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
+export { retryAfterMs };
 
 /** Toss Payments over HTTP: Basic auth with the secret key, the order's trace id on every call. */
 export class TossPaymentsGateway implements PaymentGateway {

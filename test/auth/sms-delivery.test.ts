@@ -1,0 +1,182 @@
+/**
+ * SMS codes through the gateway, the notifications worker and the SOLAPI-shaped fake: a temporary failure is
+ * retried (after the provider's Retry-After) and delivered; a permanent refusal is not retried and reaches the
+ * user as a clear error, without the message text in the job, its failure or any log line.
+ */
+import { Queue } from 'bullmq';
+import type { StartedFake } from '../../fakes/fake-server';
+import { type SmsProviderState, startSmsProvider } from '../../fakes/sms-provider';
+import { loadConfig } from '../../shared/config';
+import { createLogger } from '../../shared/logger';
+import { bullPrefix, closeRedis, createRedis, type Redis } from '../../shared/redis';
+import { startWorkers, type RunningWorkers } from '../../workers/bootstrap';
+import { call, eventually, startStack, uniqueEmail, type TestStack } from '../support/stack';
+
+const randomPhone = () => `+8210${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+const domestic = (e164: string) => `0${e164.slice(3)}`;
+
+describe('SMS delivery through SOLAPI', () => {
+  let stack: TestStack;
+  let sms: StartedFake<SmsProviderState>;
+  let workers: RunningWorkers;
+  let redis: Redis;
+  let notifications: Queue;
+  const bffLogLines: string[] = [];
+  const workerLogLines: string[] = [];
+
+  beforeAll(async () => {
+    sms = await startSmsProvider({ port: 0, apiKey: 'NCSDELIVERYTEST', apiSecret: 'delivery-test-secret' });
+    stack = await startStack({
+      label: 'sms-delivery',
+      env: {
+        SOLAPI_BASE_URL: sms.url,
+        SOLAPI_API_KEY: 'NCSDELIVERYTEST',
+        SOLAPI_API_SECRET: 'delivery-test-secret',
+      },
+      bffLogLines,
+    });
+    const config = loadConfig({ ...process.env, ...stack.env });
+    const logger = createLogger({
+      level: 'debug',
+      name: 'workers-test',
+      destination: { write: (line: string) => workerLogLines.push(line) },
+    });
+    workers = await startWorkers(config, logger, [{ domain: 'notifications', concurrency: 1 }]);
+    redis = createRedis(process.env.REDIS_URL!, 'worker');
+    notifications = new Queue('notifications', {
+      connection: redis,
+      prefix: bullPrefix(stack.env.REDIS_PREFIX!),
+    });
+  });
+  afterAll(async () => {
+    await notifications?.close();
+    if (redis) await closeRedis(redis);
+    await workers?.close(5000);
+    await stack?.close();
+    await sms?.close();
+  });
+  beforeEach(async () => {
+    await fetch(`${sms.url}/__reset`, { method: 'POST' });
+  });
+
+  const control = (knobs: object) =>
+    fetch(`${sms.url}/__control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(knobs),
+    });
+
+  async function userWithPhone(phone: string): Promise<string> {
+    const email = uniqueEmail('sms-delivery');
+    const signup = await call(stack.url, 'POST', '/api/auth/signup', {
+      body: { email, password: 'Passw0rd!', phone },
+    });
+    expect(signup.status).toBe(201);
+    const login = await call(stack.url, 'POST', '/api/auth/login', {
+      body: { email, password: 'Passw0rd!' },
+    });
+    return login.body.accessToken as string;
+  }
+
+  const statusOf = async (token: string) =>
+    (await call(stack.url, 'GET', '/api/auth/sms/status', { token })).body;
+
+  it('when SOLAPI throttles the first send, then the job waits out Retry-After, is delivered signed, and the status says sent', async () => {
+    const phone = randomPhone();
+    const token = await userWithPhone(phone);
+    expect(await statusOf(token)).toEqual({ status: 'none' });
+    await control({ throttleNextCalls: 1, throttleRetryAfterSeconds: 2 });
+
+    const send = await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
+    expect(send.status).toBe(202);
+
+    const retrying = await eventually(
+      async () => {
+        const [job] = await notifications.getJobs(['delayed']);
+        return job && job.attemptsMade === 1 ? job : undefined;
+      },
+      15_000,
+      'the throttled SMS job waiting for its retry',
+    );
+    // Exponential backoff alone would retry after 1 s; the provider asked for 2.
+    expect(retrying.delay).toBeGreaterThanOrEqual(2000);
+    const [message] = await eventually(
+      async () => {
+        const response = await fetch(`${sms.url}/__messages?to=${encodeURIComponent(phone)}`);
+        const { messages } = (await response.json()) as { messages: SmsProviderState['messages'] };
+        return messages.length > 0 ? messages : undefined;
+      },
+      15_000,
+      'the SMS at SOLAPI',
+    );
+    expect(message).toMatchObject({ to: domestic(phone), from: '15880000', type: 'SMS' });
+    expect(message!.customFields.reference).toMatch(/^sms-\d+-/);
+    const calls = sms.state.calls.filter((record) => record.path === '/messages/v4/send-many/detail');
+    expect(calls.map((record) => record.status)).toEqual([429, 200]);
+
+    await eventually(
+      async () => ((await statusOf(token)).status === 'sent' ? true : undefined),
+      10_000,
+      'the status saying sent',
+    );
+    expect(await statusOf(token)).toEqual({ status: 'sent', expiresIn: expect.any(Number) });
+    const code = /(\d{6})/.exec(message!.text)![1]!;
+    const verify = await call(stack.url, 'POST', '/api/auth/sms/verify', { token, body: { code } });
+    expect(verify.body).toEqual({ verified: true, phone });
+  });
+
+  it.each([
+    [
+      'the number refuses messages (blocked)',
+      (phone: string) => ({ refusedNumbers: [domestic(phone)] }),
+      /수신거부/,
+    ],
+    ['the sender number is not registered', () => ({ registeredSenders: ['0212345678'] }), /발신번호 미등록/],
+  ])(
+    'when %s, then the job fails once without retries and the user is told why, without the text anywhere',
+    async (_case, knobs, reason) => {
+      const phone = randomPhone();
+      const token = await userWithPhone(phone);
+      await control(knobs(phone));
+
+      const send = await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
+      expect(send.status).toBe(202);
+
+      const failed = await eventually(
+        async () => {
+          const [job] = await notifications.getJobs(['failed']);
+          return job && (job.data as { to: string }).to === phone ? job : undefined;
+        },
+        15_000,
+        'the refused SMS job failed',
+      );
+      expect(failed.attemptsMade).toBe(1);
+      expect(failed.failedReason).toMatch(/^SMS refused by the provider/);
+      const status = await statusOf(token);
+      expect(status).toEqual({ status: 'failed', reason: expect.stringMatching(reason) });
+      const verify = await call(stack.url, 'POST', '/api/auth/sms/verify', {
+        token,
+        body: { code: '000000' },
+      });
+      expect(verify.status).toBe(422);
+      expect(verify.body.error).toMatchObject({
+        code: 'SMS_NOT_SENT',
+        message: expect.stringMatching(/^The code could not be sent: /),
+        details: { reason: status.reason },
+      });
+
+      // The message text (it carries the code) is nowhere: not in the job, its failure, nor any log line.
+      const traces = [
+        JSON.stringify(failed.data),
+        failed.failedReason,
+        JSON.stringify(failed.stacktrace),
+        JSON.stringify(failed.returnvalue ?? null),
+        ...bffLogLines,
+        ...workerLogLines,
+      ];
+      expect(traces.filter((text) => /verification code/i.test(text))).toEqual([]);
+      expect(workerLogLines.some((line) => line.includes('sms refused by the provider'))).toBe(true);
+      expect(sms.state.messages).toEqual([]);
+    },
+  );
+});
