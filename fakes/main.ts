@@ -5,6 +5,9 @@
 import pino from 'pino';
 import type { CallRecord, StartedFake } from './fake-server';
 import { startInboxPage, type FakeInbox } from './inbox-page';
+import { startGoogleFake } from './oauth/google';
+import { startKakaoFake } from './oauth/kakao';
+import { startNaverFake } from './oauth/naver';
 import { startOidcProvider } from './oidc-provider';
 import { startPaymentGateway } from './payment-gateway';
 import { startSmsProvider } from './sms-provider';
@@ -104,6 +107,26 @@ async function main(): Promise<void> {
       { fake: 'oidc-provider', url: oidc.url, issuer: oidc.state.issuer, redirectUri },
       'fake started',
     );
+
+    // Kakao, Naver and Google sign-in, each shaped like the real service (.env.example points the BFF here).
+    const callbackOf = (provider: string) =>
+      `${process.env.PUBLIC_BASE_URL || 'http://127.0.0.1:8080'}/api/auth/oauth/${provider}/callback`;
+    const signInFakes = [
+      { name: 'kakao', start: startKakaoFake, port: portFromEnv('FAKE_KAKAO_PORT', 4031) },
+      { name: 'naver', start: startNaverFake, port: portFromEnv('FAKE_NAVER_PORT', 4032) },
+      { name: 'google', start: startGoogleFake, port: portFromEnv('FAKE_GOOGLE_PORT', 4033) },
+    ];
+    for (const { name, start, port } of signInFakes) {
+      const fake = await start({
+        host,
+        port,
+        redirectUris: [callbackOf(name)],
+        onCallEnd: logCallsOf(name),
+      });
+      started.push(fake);
+      inboxes.push({ name, url: fake.url, about: `${name} logins (approved or declined)` });
+      logger.info({ fake: name, url: fake.url, redirectUri: callbackOf(name) }, 'fake started');
+    }
 
     // Last: the combined inbox of every fake registered above.
     const inbox = await startInboxPage(inboxes, { host, port: inboxPort });

@@ -2,10 +2,13 @@
  * A minimal OpenID Connect provider for the authorization-code flow with PKCE (S256 only), state and nonce.
  * There is no login page: /authorize approves at once as the configured "current test user", so a test
  * (or a developer's browser) goes straight back to the shop's callback with a code.
+ *
+ * A flavour (fakes/oauth/kakao.ts, google.ts) makes it look like one real provider: its endpoint paths, the
+ * claims of its ID token and UserInfo, its token answer and lifetimes, and its error answers.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import express from 'express';
-import { type JWK, type KeyLike, SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { type CryptoKey, type JWK, SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { z } from 'zod';
 import {
   type CallLogOptions,
@@ -27,7 +30,51 @@ export interface OidcUser {
   email?: string;
   email_verified?: boolean;
   name?: string;
+  /** Kakao's display name. */
+  nickname?: string;
+  /** As Kakao writes it: '+82 10-1234-5678'. */
+  phone_number?: string;
+  phone_number_verified?: boolean;
 }
+
+/** What makes the fake look like one real provider. */
+export interface OidcFlavour {
+  name: string;
+  paths: { authorize: string; token: string; userinfo: string; jwks: string };
+  tokenEndpointAuthMethods: string[];
+  scopes: string[];
+  /** Whether the authorization response carries `iss` (RFC 9207). */
+  issInAuthorizationResponse: boolean;
+  codeTtlSeconds: number;
+  tokenTtlSeconds: number;
+  /** The user's claims in the ID token (besides iss, aud, sub, iat, exp, nonce, auth_time, at_hash). */
+  idTokenClaims(user: OidcUser): Record<string, unknown>;
+  userinfo(user: OidcUser): Record<string, unknown>;
+  /** Extra fields of a successful token answer (refresh token, ...). */
+  tokenAnswerExtras(): Record<string, unknown>;
+  tokenType: string;
+  /** The token endpoint's error body. */
+  tokenError(error: string, description: string): Record<string, unknown>;
+  /** error_description when the user declines (undefined: none is sent). */
+  denyDescription: string | undefined;
+}
+
+/** The generic provider of development ('fake'): standard claims, RFC 9207 `iss`, both client auth methods. */
+export const GENERIC_FLAVOUR: OidcFlavour = {
+  name: 'oidc-provider',
+  paths: { authorize: '/authorize', token: '/token', userinfo: '/userinfo', jwks: '/jwks' },
+  tokenEndpointAuthMethods: ['client_secret_post', 'client_secret_basic'],
+  scopes: ['openid', 'email', 'profile'],
+  issInAuthorizationResponse: true,
+  codeTtlSeconds: 60,
+  tokenTtlSeconds: 3600,
+  idTokenClaims: ({ sub: _sub, ...claims }) => claims,
+  userinfo: (user) => ({ ...user }),
+  tokenAnswerExtras: () => ({}),
+  tokenType: 'Bearer',
+  tokenError: (error, description) => ({ error, error_description: description }),
+  denyDescription: 'the test user declined',
+};
 
 export interface OidcClient {
   clientId: string;
@@ -45,10 +92,12 @@ export interface OidcProviderOptions extends CallLogOptions {
   redirectUris?: string[];
   /** The user /authorize approves as. Default sub 'fake-user-1', email 'oidc.user@example.com', verified. */
   user?: OidcUser;
-  /** Lifetime of an authorization code. Default 60. */
+  /** Lifetime of an authorization code. Default: the flavour's (60 for the generic one). */
   codeTtlSeconds?: number;
-  /** Lifetime of access and ID tokens. Default 3600. */
+  /** Lifetime of access and ID tokens. Default: the flavour's (3600 for the generic one). */
   tokenTtlSeconds?: number;
+  /** Which real provider to look like. Default {@link GENERIC_FLAVOUR}. */
+  flavour?: OidcFlavour;
 }
 
 interface AuthorizationCode {
@@ -90,6 +139,8 @@ export interface OidcProviderState {
   user: OidcUser;
   /** When true, /authorize redirects back with error=access_denied (the user pressed "cancel"). */
   deny: boolean;
+  /** When true, every provider endpoint answers 503 (the provider is down). */
+  down: boolean;
   codes: Map<string, AuthorizationCode>;
   accessTokens: Map<string, AccessToken>;
   /** Every approved (or denied) authorization request, oldest first. */
@@ -98,7 +149,7 @@ export interface OidcProviderState {
 }
 
 interface SigningKey {
-  privateKey: KeyLike;
+  privateKey: CryptoKey;
   publicJwk: JWK;
   kid: string;
 }
@@ -118,8 +169,15 @@ const userSchema = z.strictObject({
   email: z.string().min(3).max(254).optional(),
   email_verified: z.boolean().optional(),
   name: z.string().min(1).max(255).optional(),
+  nickname: z.string().min(1).max(255).optional(),
+  phone_number: z.string().min(1).max(40).optional(),
+  phone_number_verified: z.boolean().optional(),
 });
-const controlSchema = z.strictObject({ user: userSchema.optional(), deny: z.boolean().optional() });
+const controlSchema = z.strictObject({
+  user: userSchema.optional(),
+  deny: z.boolean().optional(),
+  down: z.boolean().optional(),
+});
 
 // RFC 7636: verifier and S256 challenge are 43..128 characters of the unreserved set.
 const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -192,8 +250,9 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
     },
   ];
   const initialUser = userSchema.parse(options.user ?? DEFAULT_USER);
-  const codeTtlSeconds = options.codeTtlSeconds ?? 60;
-  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
+  const flavour = options.flavour ?? GENERIC_FLAVOUR;
+  const codeTtlSeconds = options.codeTtlSeconds ?? flavour.codeTtlSeconds;
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? flavour.tokenTtlSeconds;
   const signingKey = createSigningKey();
 
   const state: OidcProviderState = {
@@ -201,6 +260,7 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
     clients,
     user: { ...initialUser },
     deny: false,
+    down: false,
     codes: new Map(),
     accessTokens: new Map(),
     authorizations: [],
@@ -221,22 +281,29 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(recordCalls(state.calls, options.onCallEnd));
+  app.use((req, res, next) => {
+    if (state.down && !req.path.startsWith('/__')) {
+      res.status(503).type('text/html').send('<html><body>503 Service Temporarily Unavailable</body></html>');
+      return;
+    }
+    next();
+  });
 
   app.get('/.well-known/openid-configuration', (req, res) => {
     const issuer = issuerFor(req);
     res.json({
       issuer,
-      authorization_endpoint: `${issuer}/authorize`,
-      token_endpoint: `${issuer}/token`,
-      userinfo_endpoint: `${issuer}/userinfo`,
-      jwks_uri: `${issuer}/jwks`,
+      authorization_endpoint: `${issuer}${flavour.paths.authorize}`,
+      token_endpoint: `${issuer}${flavour.paths.token}`,
+      userinfo_endpoint: `${issuer}${flavour.paths.userinfo}`,
+      jwks_uri: `${issuer}${flavour.paths.jwks}`,
       response_types_supported: ['code'],
       grant_types_supported: ['authorization_code'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-      scopes_supported: ['openid', 'email', 'profile'],
+      token_endpoint_auth_methods_supported: flavour.tokenEndpointAuthMethods,
+      scopes_supported: flavour.scopes,
       claims_supported: [
         'iss',
         'aud',
@@ -249,15 +316,15 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
         'email_verified',
         'name',
       ],
-      authorization_response_iss_parameter_supported: true,
+      ...(flavour.issInAuthorizationResponse ? { authorization_response_iss_parameter_supported: true } : {}),
     });
   });
 
-  app.get('/jwks', async (_req, res) => {
+  app.get(flavour.paths.jwks, async (_req, res) => {
     res.json({ keys: [(await signingKey).publicJwk] });
   });
 
-  app.get('/authorize', (req, res) => {
+  app.get(flavour.paths.authorize, (req, res) => {
     const query = parseOr400(authorizeQuerySchema, req.query, res, invalidRequest);
     if (query === undefined) return;
     const client = state.clients.find((candidate) => candidate.clientId === query.client_id);
@@ -279,7 +346,7 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
       const location = new URL(query.redirect_uri);
       for (const [name, value] of Object.entries(params)) location.searchParams.set(name, value);
       if (query.state !== undefined) location.searchParams.set('state', query.state);
-      location.searchParams.set('iss', issuer);
+      if (flavour.issInAuthorizationResponse) location.searchParams.set('iss', issuer);
       res.status(302).location(location.href).json({ redirect: location.href });
     };
     const fail = (error: string, description: string) =>
@@ -309,7 +376,10 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
       requestId: requestIdOf(req),
       at: new Date().toISOString(),
     });
-    if (state.deny) return fail('access_denied', 'the test user declined');
+    if (state.deny)
+      return flavour.denyDescription === undefined
+        ? redirectBack({ error: 'access_denied' })
+        : fail('access_denied', flavour.denyDescription);
 
     const now = nowSeconds();
     sweepExpired(now);
@@ -328,7 +398,7 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
     redirectBack({ code });
   });
 
-  app.post('/token', async (req, res) => {
+  app.post(flavour.paths.token, async (req, res) => {
     res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
     if (!req.is('application/x-www-form-urlencoded')) {
       res.status(400).json(invalidRequest('the body must be application/x-www-form-urlencoded'));
@@ -381,7 +451,7 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
     }
 
     const invalidGrant = (description: string) =>
-      res.status(400).json(oauthError('invalid_grant')(description));
+      res.status(400).json(flavour.tokenError('invalid_grant', description));
     const now = nowSeconds();
     const record = state.codes.get(body.code);
     if (record === undefined || record.expiresAt <= now) return invalidGrant('unknown or expired code');
@@ -410,7 +480,7 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
       expiresAt,
     });
     const idToken = await new SignJWT({
-      ...record.user,
+      ...flavour.idTokenClaims(record.user),
       nonce: record.nonce,
       auth_time: record.authTime,
       at_hash: sha256Base64Url(accessToken, 16),
@@ -424,14 +494,15 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
       .sign(key.privateKey);
     res.json({
       access_token: accessToken,
-      token_type: 'Bearer',
+      token_type: flavour.tokenType,
       expires_in: tokenTtlSeconds,
       scope: record.scope,
       id_token: idToken,
+      ...flavour.tokenAnswerExtras(),
     });
   });
 
-  app.get('/userinfo', (req, res) => {
+  app.get(flavour.paths.userinfo, (req, res) => {
     const match = /^Bearer (\S+)$/i.exec(req.get('authorization') ?? '');
     const token = match?.[1] === undefined ? undefined : state.accessTokens.get(match[1]);
     if (token === undefined || token.expiresAt <= nowSeconds()) {
@@ -441,11 +512,11 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
         .json(oauthError('invalid_token')('missing, unknown or expired access token'));
       return;
     }
-    res.set('Cache-Control', 'no-store').json(token.user);
+    res.set('Cache-Control', 'no-store').json({ sub: token.user.sub, ...flavour.userinfo(token.user) });
   });
 
   app.get('/__control', (_req, res) => {
-    res.json({ user: state.user, deny: state.deny });
+    res.json({ user: state.user, deny: state.deny, down: state.down });
   });
 
   app.post('/__control', (req, res) => {
@@ -453,7 +524,8 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
     if (update === undefined) return;
     if (update.user !== undefined) state.user = update.user;
     if (update.deny !== undefined) state.deny = update.deny;
-    res.json({ user: state.user, deny: state.deny });
+    if (update.down !== undefined) state.down = update.down;
+    res.json({ user: state.user, deny: state.deny, down: state.down });
   });
 
   app.get('/__authorizations', (_req, res) => {
@@ -480,6 +552,7 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
   app.post('/__reset', (_req, res) => {
     state.user = { ...initialUser };
     state.deny = false;
+    state.down = false;
     state.codes.clear();
     state.accessTokens.clear();
     state.authorizations.length = 0;

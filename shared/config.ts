@@ -118,6 +118,19 @@ const configSchema = z.object({
   OIDC_ISSUER_URL: z.url().default('http://127.0.0.1:4030'),
   OIDC_CLIENT_ID: z.string().default('voltmall-local'),
   OIDC_CLIENT_SECRET: z.string().default('voltmall-local-secret'),
+  /** Kakao Login (OpenID Connect): enabled when KAKAO_CLIENT_ID (the app's REST API key) is set. */
+  KAKAO_CLIENT_ID: z.string().optional(),
+  KAKAO_CLIENT_SECRET: z.string().default(''),
+  KAKAO_ISSUER_URL: z.url().default('https://kauth.kakao.com'),
+  /** Naver Login (OAuth 2.0 and its profile API): enabled when NAVER_CLIENT_ID is set. */
+  NAVER_CLIENT_ID: z.string().optional(),
+  NAVER_CLIENT_SECRET: z.string().default(''),
+  NAVER_AUTH_URL: z.url().default('https://nid.naver.com'),
+  NAVER_API_URL: z.url().default('https://openapi.naver.com'),
+  /** Google sign-in (OpenID Connect): enabled when GOOGLE_CLIENT_ID is set. */
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().default(''),
+  GOOGLE_ISSUER_URL: z.url().default('https://accounts.google.com'),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
   SHOP_TIME_ZONE: z
     .string()

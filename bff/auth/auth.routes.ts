@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { AppError } from '../../shared/errors';
 import type { BffContext } from '../context';
 import { requireUser } from '../http/identity';
 import { parseInput } from '../http/validate';
@@ -6,6 +7,7 @@ import {
   loginBody,
   oauthCallbackQuery,
   oauthProviderParams,
+  oauthUnlinkParams,
   refreshBody,
   signupBody,
   smsSendBody,
@@ -20,6 +22,7 @@ import {
   oauthBindingsIn,
   oauthService,
 } from './oauth.service';
+import { LANDING_PAGE_HEADERS, loginFailedPage, signedInPage, wantsLandingPage } from './oauth-landing-page';
 import { smsVerificationService } from './sms-verification.service';
 
 export function authRoutes(ctx: BffContext): Router {
@@ -87,7 +90,38 @@ export function authRoutes(ctx: BffContext): Router {
     const bindings = oauthBindingsIn(req.get('cookie'));
     // The state is spent whatever the outcome, and so is its cookie.
     res.clearCookie(OAUTH_BINDING_COOKIE, oauthBindingCookieScope(ctx.config.PUBLIC_BASE_URL));
-    res.json(await oauth.callback(provider, query, bindings));
+    // A browser navigation gets a page (#20); API clients keep the JSON.
+    const landingPage = wantsLandingPage(req, query.format);
+    let result;
+    try {
+      result = await oauth.callback(provider, query, bindings);
+    } catch (error) {
+      if (!landingPage || !(error instanceof AppError) || error.status >= 500) throw error;
+      res.status(error.status).set(LANDING_PAGE_HEADERS).send(loginFailedPage(error));
+      return;
+    }
+    const { user, linked, ...tokens } = result;
+    if (landingPage) {
+      res.set(LANDING_PAGE_HEADERS).send(signedInPage(provider, user, tokens, linked !== undefined));
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json(linked === undefined ? tokens : { ...tokens, linked });
+  });
+
+  router.get('/api/auth/providers', (_req, res) => {
+    res.json({ items: oauth.providers() });
+  });
+
+  router.get('/api/users/me/identities', async (req, res) => {
+    const { userId } = requireUser(req);
+    res.json({ items: await oauth.identities(userId) });
+  });
+
+  router.delete('/api/users/me/identities/:provider', async (req, res) => {
+    const { userId } = requireUser(req);
+    const { provider } = parseInput(oauthUnlinkParams, req.params, 'provider');
+    await oauth.unlink(userId, provider);
+    res.status(204).end();
   });
 
   router.get('/api/users/me', async (req, res) => {

@@ -47,8 +47,17 @@ export const oauthProviderParams = z.strictObject({
     .max(40)
     .meta({ description: 'A configured login provider', examples: ['fake'] }),
 });
+/** The provider named in DELETE /api/users/me/identities/:provider. */
+export const oauthUnlinkParams = z.strictObject({
+  provider: z
+    .string()
+    .max(40)
+    .meta({ description: 'The provider whose identity to unlink', examples: ['kakao'] }),
+});
 export const oauthCallbackQuery = z.object({
   state: z.string().min(16).max(128),
+  /** json or html: overrides what the Accept header asks for (a browser navigation gets a page). */
+  format: z.enum(['json', 'html']).optional(),
   code: z.string().min(1).max(2048).optional(),
   error: z.string().max(200).optional(),
   iss: z.string().max(500).optional(),

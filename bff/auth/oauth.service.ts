@@ -1,72 +1,32 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CookieOptions } from 'express';
-import { Issuer, generators, type BaseClient } from 'openid-client';
+import { randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client';
 import type { BffContext } from '../context';
-import type { Config } from '../../shared/config';
 import { isDuplicateKeyError } from '../../shared/db';
-import {
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-  UnauthorizedError,
-  ValidationError,
-  unavailableOnFailure,
-} from '../../shared/errors';
+import { NotFoundError, unavailableOnFailure } from '../../shared/errors';
 import type { User } from '../../shared/models/user.model';
 import { appKey } from '../../shared/redis';
 import { usersRepository, type ExternalIdentity } from '../users/users.repository';
 import type { AuthService, TokenPair } from './auth.service';
+import {
+  AccountExistsError,
+  IdentityLinkedElsewhereError,
+  LastSignInMethodError,
+  OAuthFailedError,
+  OAuthStateError,
+} from './oauth.errors';
+import { enabledProviders, type LoginProvider } from './providers';
+import type { ExternalProfile, LoginChecks } from './providers/login-provider';
 
 const STATE_TTL_SECONDS = 600;
 /** Longest provider error code that is logged; the rest (and any description) is dropped. */
 const PROVIDER_ERROR_LOG_LENGTH = 64;
-/** Column widths of users.email, users.name and user_identities.subject. */
-const EMAIL_MAX_LENGTH = 254;
+/** Column widths of users.name and user_identities.subject. */
 const NAME_MAX_LENGTH = 100;
 const SUBJECT_MAX_LENGTH = 255;
 
 /** The cookie that ties a pending login to the browser that started it (RFC 6749 §10.12). */
 export const OAUTH_BINDING_COOKIE = 'vm_oauth';
-
-class OAuthStateError extends ValidationError {
-  override readonly code = 'OAUTH_STATE_INVALID';
-}
-
-class OAuthFailedError extends UnauthorizedError {
-  override readonly code = 'OAUTH_FAILED';
-}
-
-class AccountExistsError extends ConflictError {
-  override readonly code = 'ACCOUNT_EXISTS';
-}
-
-class IdentityLinkedElsewhereError extends ConflictError {
-  override readonly code = 'IDENTITY_LINKED_ELSEWHERE';
-}
-
-/** Where to reach one OpenID Connect provider, and as whom. */
-interface OAuthProvider {
-  issuerUrl: string;
-  clientId: string;
-  clientSecret: string;
-}
-
-/**
- * The providers logins are accepted from, by the name in their routes. The OIDC_* settings configure one,
- * 'fake' (the fake provider in development and tests); further providers are added here by name.
- */
-function configuredProviders(config: Config): ReadonlyMap<string, OAuthProvider> {
-  return new Map([
-    [
-      'fake',
-      {
-        issuerUrl: config.OIDC_ISSUER_URL,
-        clientId: config.OIDC_CLIENT_ID,
-        clientSecret: config.OIDC_CLIENT_SECRET,
-      },
-    ],
-  ]);
-}
 
 /** A login waiting for the provider's answer: fixed-size fields only, so each state stays small. */
 interface PendingLogin {
@@ -86,6 +46,27 @@ export interface OAuthStart {
 }
 
 export type OAuthResult = TokenPair & { linked?: { provider: string; userId: number } };
+
+/** An enabled provider as a login page shows it (GET /api/auth/providers). */
+export interface ProviderListing {
+  id: string;
+  name: { ko: string; en: string };
+  kind: LoginProvider['kind'];
+  startUrl: string;
+}
+
+/** One external identity of the signed-in user, as they see it (the subject shown only in part). */
+export interface IdentityListing {
+  provider: string;
+  subjectHint: string;
+  email: string | null;
+  linkedAt: Date;
+}
+
+/** The first two and last two characters of a subject: enough to tell two identities apart, not to reuse one. */
+export function subjectHint(subject: string): string {
+  return subject.length <= 6 ? '…' : `${subject.slice(0, 2)}…${subject.slice(-2)}`;
+}
 
 /** Attributes shared by setting and clearing the binding cookie (a browser clears only an exact match). */
 export function oauthBindingCookieScope(publicBaseUrl: string): CookieOptions {
@@ -127,89 +108,72 @@ export function loggableProviderError(error: string): string {
 }
 
 /**
- * OpenID Connect login and account linking (authorization code + PKCE + state + nonce) through
- * openid-client. The pending login lives in Redis under its state, once: any BFF instance can finish a
- * login another one started, and a cookie ties it to the browser that started it.
+ * External login and account linking for every enabled provider (bff/auth/providers): OpenID Connect ones
+ * (authorization code + PKCE + state + nonce, through openid-client) and Naver's OAuth 2.0. The pending
+ * login lives in Redis under its state, once: any BFF instance can finish a login another one started, and
+ * a cookie ties it to the browser that started it.
  *
- * An external identity reaches an account only by being linked to it: at the account's creation by a
- * first external login, or from a session signed in to the account. E-mail addresses never link anything.
+ * An external identity reaches an account only by being linked to it: at the account's creation by a first
+ * external login, or from a session signed in to the account. E-mail addresses never link anything; a
+ * verified one that already has an account refuses the first login (ACCOUNT_EXISTS), an unverified one is
+ * never given to the new account.
  */
 export function oauthService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | 'logger'>, auth: AuthService) {
   const users = usersRepository(ctx.db);
-  const providers = configuredProviders(ctx.config);
-  const clients = new Map<string, Promise<BaseClient>>();
+  const providers = enabledProviders(ctx.config);
   const loginStore = <T>(work: () => Promise<T>) => unavailableOnFailure('The login state store', 2, work);
   const redirectUri = (provider: string) =>
     `${ctx.config.PUBLIC_BASE_URL}/api/auth/oauth/${provider}/callback`;
   const stateKey = (state: string) => appKey(ctx.config.REDIS_PREFIX, 'oauth', 'state', state);
 
-  function providerNamed(name: string): OAuthProvider {
+  function providerNamed(name: string): LoginProvider {
     const provider = providers.get(name);
     if (provider === undefined) throw new NotFoundError(`No login provider named '${name}'`);
     return provider;
   }
 
-  function getClient(name: string): Promise<BaseClient> {
-    const provider = providerNamed(name);
-    let client = clients.get(name);
-    if (client === undefined) {
-      client = Issuer.discover(provider.issuerUrl)
-        .then(
-          (issuer) =>
-            new issuer.Client({
-              client_id: provider.clientId,
-              client_secret: provider.clientSecret,
-              response_types: ['code'],
-            }),
-        )
-        .catch((error: unknown) => {
-          clients.delete(name); // retry discovery next time
-          throw new ServiceUnavailableError('The identity provider is unavailable', { cause: error });
-        });
-      clients.set(name, client);
-    }
-    return client;
-  }
+  const checksOf = (provider: string, state: string, pending: PendingLogin): LoginChecks => ({
+    redirectUri: redirectUri(provider),
+    state,
+    nonce: pending.nonce,
+    codeVerifier: pending.codeVerifier,
+  });
 
-  async function begin(provider: string, linkUserId?: number): Promise<OAuthStart> {
-    const oidc = await getClient(provider);
-    const state = generators.state();
+  async function begin(providerId: string, linkUserId?: number): Promise<OAuthStart> {
+    const provider = providerNamed(providerId);
+    const state = randomState();
     const browserBinding = randomBytes(32).toString('base64url');
     const pending: PendingLogin = {
-      provider,
-      nonce: generators.nonce(),
-      codeVerifier: generators.codeVerifier(),
+      provider: providerId,
+      nonce: randomNonce(),
+      codeVerifier: randomPKCECodeVerifier(),
       browserBinding: sha256(browserBinding).toString('base64url'),
       ...(linkUserId === undefined ? {} : { linkUserId }),
     };
+    // The URL first: a provider that is down costs no state.
+    const authorizationUrl = await provider.authorizationUrl(checksOf(providerId, state, pending));
     await loginStore(() => ctx.redis.set(stateKey(state), JSON.stringify(pending), 'EX', STATE_TTL_SECONDS));
-    const authorizationUrl = oidc.authorizationUrl({
-      scope: 'openid email profile',
-      redirect_uri: redirectUri(provider),
-      state,
-      nonce: pending.nonce,
-      code_challenge: generators.codeChallenge(pending.codeVerifier),
-      code_challenge_method: 'S256',
-    });
     return { authorizationUrl, browserBinding };
   }
 
-  /** A first external login: a new account with the identity, never an existing account by its e-mail. */
-  async function createAccount(
-    identity: ExternalIdentity,
-    verifiedEmail: string | undefined,
-    name: string | undefined,
-  ): Promise<User> {
-    if (verifiedEmail === undefined || verifiedEmail.length > EMAIL_MAX_LENGTH)
-      throw new OAuthFailedError('The provider did not vouch for an email address');
+  /**
+   * A first external login: a new account with the identity, never an existing account by its e-mail. The
+   * account gets the e-mail only when the provider verified it, and a phone number only as unverified.
+   */
+  async function createAccount(identity: ExternalIdentity, profile: ExternalProfile): Promise<User> {
+    const verifiedEmail = profile.emailVerified ? (profile.email ?? null) : null;
     const accountExists = () =>
       new AccountExistsError(
         `An account with this e-mail exists; sign in with your password and link ${identity.provider} from your account`,
       );
-    if (await users.findByEmail(verifiedEmail)) throw accountExists();
+    if (verifiedEmail !== null && (await users.findByEmail(verifiedEmail))) throw accountExists();
     try {
       return await users.insertWithIdentity(
-        { email: verifiedEmail, name: name?.slice(0, NAME_MAX_LENGTH) ?? null },
+        {
+          email: verifiedEmail,
+          name: profile.name?.trim().slice(0, NAME_MAX_LENGTH) || null,
+          phone: profile.phone ?? null,
+        },
         identity,
       );
     } catch (error) {
@@ -235,6 +199,15 @@ export function oauthService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | '
   }
 
   return {
+    /** The enabled providers, in display order, for a login page's buttons. */
+    providers: (): ProviderListing[] =>
+      [...providers.values()].map((provider) => ({
+        id: provider.id,
+        name: provider.displayName,
+        kind: provider.kind,
+        startUrl: `/api/auth/oauth/${provider.id}/start`,
+      })),
+
     /** A login with the provider: the authorization URL to send the browser to. */
     start: (provider: string): Promise<OAuthStart> => begin(provider),
 
@@ -242,65 +215,78 @@ export function oauthService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | '
     link: (provider: string, userId: number): Promise<OAuthStart> => begin(provider, userId),
 
     async callback(
-      provider: string,
+      providerId: string,
       params: { state: string; code?: string; error?: string; iss?: string },
       browserBindings: string[],
-    ): Promise<OAuthResult> {
-      providerNamed(provider);
+    ): Promise<OAuthResult & { user: User }> {
+      const provider = providerNamed(providerId);
       // Taken, not read: a state is good for one callback, whatever its outcome.
       const raw = await loginStore(() => ctx.redis.getdel(stateKey(params.state)));
       if (!raw) throw new OAuthStateError('Unknown or expired login state');
       const pending = JSON.parse(raw) as PendingLogin;
-      if (pending.provider !== provider) throw new OAuthStateError('Unknown or expired login state');
+      if (pending.provider !== providerId) throw new OAuthStateError('Unknown or expired login state');
       if (!boundToThisBrowser(pending, browserBindings))
         throw new OAuthStateError('This login was started in another browser; start it again');
       if (params.error !== undefined || !params.code) {
         // The provider's text is not ours to show (it could carry anything): log its code, answer our own.
         ctx.logger.info(
-          { provider, providerError: loggableProviderError(params.error ?? 'no_code') },
+          { provider: providerId, providerError: loggableProviderError(params.error ?? 'no_code') },
           'The identity provider did not complete the login',
         );
         throw new OAuthFailedError('The provider did not complete the login');
       }
-      const oidc = await getClient(provider);
-      const tokenSet = await oidc
-        .callback(
-          redirectUri(provider),
+      const profile = await provider
+        .complete(
           { code: params.code, state: params.state, ...(params.iss ? { iss: params.iss } : {}) },
-          { state: params.state, nonce: pending.nonce, code_verifier: pending.codeVerifier },
+          checksOf(providerId, params.state, pending),
         )
         .catch((error: unknown) => {
-          ctx.logger.warn({ err: error }, 'OIDC code exchange failed');
-          throw new OAuthFailedError('The provider did not confirm the login', { cause: error });
+          ctx.logger.warn({ err: error, provider: providerId }, 'OAuth code exchange failed');
+          throw error;
         });
-      const claims = tokenSet.claims();
-      if (claims.sub.length > SUBJECT_MAX_LENGTH)
+      if (profile.subject.length === 0 || profile.subject.length > SUBJECT_MAX_LENGTH)
         throw new OAuthFailedError('The provider sent a subject this shop cannot store');
-      const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : undefined;
       const identity: ExternalIdentity = {
-        provider,
-        subject: claims.sub,
-        email: email !== undefined && email.length <= EMAIL_MAX_LENGTH ? email : null,
+        provider: providerId,
+        subject: profile.subject,
+        email: profile.email ?? null,
       };
 
       let user: User | undefined;
       if (pending.linkUserId !== undefined) {
         user = await linkToSignedInUser(pending.linkUserId, identity);
       } else {
-        const linkedId = await users.findIdentity(provider, identity.subject);
+        const linkedId = await users.findIdentity(providerId, identity.subject);
         user =
-          linkedId !== undefined
-            ? await users.findById(linkedId)
-            : await createAccount(
-                identity,
-                claims.email_verified === true ? email : undefined,
-                typeof claims.name === 'string' ? claims.name : undefined,
-              );
+          linkedId !== undefined ? await users.findById(linkedId) : await createAccount(identity, profile);
       }
       if (!user) throw new OAuthFailedError('Account not found');
       if (user.status !== 'active') throw new OAuthFailedError('This account is suspended');
       const tokens = await auth.issueTokens(user);
-      return pending.linkUserId === undefined ? tokens : { ...tokens, linked: { provider, userId: user.id } };
+      return pending.linkUserId === undefined
+        ? { ...tokens, user }
+        : { ...tokens, user, linked: { provider: providerId, userId: user.id } };
+    },
+
+    /** The caller's external identities, oldest link first. */
+    async identities(userId: number): Promise<IdentityListing[]> {
+      return (await users.identitiesOf(userId)).map((identity) => ({
+        provider: identity.provider,
+        subjectHint: subjectHint(identity.subject),
+        email: identity.email,
+        linkedAt: identity.createdAt,
+      }));
+    },
+
+    /** Unlinks the caller's identity at a provider, unless it is their last way to sign in. */
+    async unlink(userId: number, provider: string): Promise<void> {
+      const outcome = await users.unlinkIdentity(userId, provider);
+      if (outcome === 'not-linked')
+        throw new NotFoundError(`No ${provider} identity is linked to this account`);
+      if (outcome === 'last-sign-in-method')
+        throw new LastSignInMethodError(
+          `This is the account's last way to sign in; set a password or link another provider first`,
+        );
     },
   };
 }

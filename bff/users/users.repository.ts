@@ -61,9 +61,13 @@ export function usersRepository(db: Knex) {
     /**
      * A new account that signs in with an external identity only: the user and the identity in one
      * transaction, so neither exists without the other. A duplicate e-mail or identity rejects with the
-     * database's duplicate-key error.
+     * database's duplicate-key error. `email` is null when the provider did not verify one; `phone` is kept
+     * unverified.
      */
-    insertWithIdentity: (user: { email: string; name: string | null }, identity: ExternalIdentity) =>
+    insertWithIdentity: (
+      user: { email: string | null; name: string | null; phone: string | null },
+      identity: ExternalIdentity,
+    ) =>
       db.transaction(async (trx) => {
         const created = await User.query(trx).insertAndFetch({
           ...user,
@@ -73,6 +77,37 @@ export function usersRepository(db: Knex) {
         });
         await trx('user_identities').insert({ user_id: created.id, ...identity });
         return created;
+      }),
+    /** The account's external identities, oldest link first. */
+    async identitiesOf(userId: number): Promise<Array<ExternalIdentity & { createdAt: Date }>> {
+      const rows = (await db('user_identities')
+        .where({ user_id: userId })
+        .orderBy('id')
+        .select('provider', 'subject', 'email', 'created_at')) as Array<{
+        provider: string;
+        subject: string;
+        email: string | null;
+        created_at: Date;
+      }>;
+      return rows.map(({ created_at: createdAt, ...identity }) => ({ ...identity, createdAt }));
+    },
+    /**
+     * Removes the account's identities at `provider` unless that leaves no way to sign in (no password and
+     * no identity at another provider). The account row is locked, so two concurrent unlinks cannot each leave the other
+     * as the last one and then both go.
+     */
+    unlinkIdentity: (userId: number, provider: string) =>
+      db.transaction(async (trx): Promise<'unlinked' | 'not-linked' | 'last-sign-in-method'> => {
+        const user = await User.query(trx).findById(userId).forUpdate();
+        if (!user) return 'not-linked';
+        const identities = (await trx('user_identities')
+          .where({ user_id: userId })
+          .select('provider')) as Array<{ provider: string }>;
+        if (!identities.some((identity) => identity.provider === provider)) return 'not-linked';
+        const otherProviders = identities.filter((identity) => identity.provider !== provider);
+        if (user.passwordHash === null && otherProviders.length === 0) return 'last-sign-in-method';
+        await trx('user_identities').where({ user_id: userId, provider }).delete();
+        return 'unlinked';
       }),
   };
 }

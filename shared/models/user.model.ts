@@ -9,7 +9,8 @@ export class User extends Model {
   static override columnNameMappers = snakeCaseMappers();
 
   id!: number;
-  email!: string;
+  /** Null for an account made by an external login whose provider did not verify an e-mail address. */
+  email!: string | null;
   name!: string | null;
   phone!: string | null;
   phoneVerifiedAt!: Date | null;
