@@ -1,7 +1,20 @@
 /** Jest runs unit tests beside the code and integration tests in test/ against real MySQL, Redis and nginx. */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    // ESM-only packages (below) are compiled to CommonJS for jest's module system, as plain JavaScript.
+    '^.+\\.m?js$': [
+      '@swc/jest',
+      {
+        swcrc: false,
+        jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  // The one list of ESM-only dependencies jest must transform (Node itself loads them with require(esm)).
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

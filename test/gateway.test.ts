@@ -3,10 +3,10 @@
  * Every request carries a unique probe in its query string, so "did it reach the upstream?"
  * is answered exactly, whatever ran before.
  */
-import { randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
+import { exportSPKI, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import { Redis } from 'ioredis';
 import { revokedLoginKey, revokedUserKey } from '../shared/session-revocation';
 import { freePort, startTestGateway, type TestGateway } from './support/gateway';
@@ -74,8 +74,9 @@ async function startUpstream(): Promise<Upstream> {
 }
 
 async function createSigningKey(kid: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  return { kid, privateKey: privateKey as KeyObject, pem: await exportSPKI(publicKey) };
+  // Node's KeyObjects (jose 6 generates CryptoKeys): signRaw signs with node:crypto directly.
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { kid, privateKey, pem: await exportSPKI(publicKey) };
 }
 
 const now = () => Math.floor(Date.now() / 1000);

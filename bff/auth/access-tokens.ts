@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, importPKCS8, type KeyLike } from 'jose';
+import { SignJWT, importPKCS8, type CryptoKey } from 'jose';
 import type { Config } from '../../shared/config';
 import type { UserRole } from '../../shared/models/user.model';
 
@@ -27,7 +27,7 @@ export function createAccessTokenSigner(
     'JWT_PRIVATE_KEY' | 'JWT_KID' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'ACCESS_TOKEN_TTL_SECONDS'
   >,
 ): AccessTokenSigner {
-  let key: Promise<KeyLike> | undefined;
+  let key: Promise<CryptoKey> | undefined;
   return {
     async sign({ userId, role, loginId = randomUUID() }) {
       key ??= importPKCS8(config.JWT_PRIVATE_KEY, 'EdDSA');
