@@ -14,7 +14,8 @@
 // the supervisor's own lines are JSON too. Lines that are not JSON are wrapped into JSON ({ time, level,
 // service, msg }); nginx's error-log lines (`2026/12/04 09:53:19 [error] 123#0: *5 ...`) become JSON with an
 // ISO time and a pino level. The console hides lines below LOG_LEVEL (default info), counting successful
-// request lines (`request completed` with a 2xx/3xx status) as debug; the per-process files keep everything.
+// request lines (`request completed` with a 2xx/3xx status) and repeatable jobs done as debug; the
+// per-process files keep everything.
 // With `logDir`, each process's lines go to <logDir>/<name>.log as JSON (the supervisor's to supervisor.log):
 // a new file per run, the previous run's kept as .1, and a file past `maxLogBytes` moved to .1 mid-run.
 import { spawn } from 'node:child_process';
@@ -86,6 +87,9 @@ export function toLogRecord(line, service, fromStderr = false) {
 /** The level the console judges a record by: a successful request line counts as debug. */
 export function consoleLevel(record) {
   const level = typeof record.level === 'number' ? record.level : 30;
+  // Repeatable jobs (the order sweeper every 30 s) are routine too.
+  if (record.msg === 'job done' && String(record.jobId).startsWith('repeat:'))
+    return Math.min(level, LEVELS.debug);
   if (record.msg !== 'request completed') return level;
   const status = Number(record.status ?? record.res?.statusCode);
   return status >= 200 && status < 400 ? Math.min(level, LEVELS.debug) : level;
