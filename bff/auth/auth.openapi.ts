@@ -5,6 +5,7 @@ import {
   loginBody,
   oauthCallbackQuery,
   oauthProviderParams,
+  oauthUnlinkParams,
   refreshBody,
   signupBody,
   smsSendBody,
@@ -35,10 +36,41 @@ export const oauthResult = tokenPair
   })
   .meta({ id: 'OAuthResult' });
 
+export const loginProviders = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        id: z.string().meta({ examples: ['kakao'] }),
+        name: z.strictObject({ ko: z.string(), en: z.string() }).meta({ description: 'Display names' }),
+        kind: z.enum(['oidc', 'oauth2']),
+        startUrl: z.string().meta({ description: 'Where the login button sends the browser' }),
+      }),
+    ),
+  })
+  .meta({ id: 'LoginProviders' });
+
+export const identityList = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        provider: z.string(),
+        subjectHint: z
+          .string()
+          .meta({ description: "The provider's user id, masked: first two and last two characters" }),
+        email: z.string().nullable().meta({ description: 'The address the provider gave, verified or not' }),
+        linkedAt: timestamp,
+      }),
+    ),
+  })
+  .meta({ id: 'IdentityList' });
+
 export const publicUser = z
   .strictObject({
     id: z.int().positive(),
-    email: z.string(),
+    email: z.string().nullable().meta({
+      description:
+        'Null for an account made by an external login whose provider did not verify an e-mail address',
+    }),
     name: z.string().nullable(),
     phone: z.string().nullable(),
     phoneVerified: z.boolean(),
@@ -281,8 +313,47 @@ export const authRouteDocs: RouteDoc[] = [
     auth: 'public',
     params: oauthProviderParams,
     query: oauthCallbackQuery,
-    responses: { 200: { description: 'Logged in (and linked, after a link)', schema: oauthResult } },
+    description:
+      'A browser navigation (Accept prefers text/html, no format=json) gets a static HTML page instead: "Signed in as …, you can close this window", the tokens folded away for a developer, and on failure our error code; that page is Cache-Control: no-store, Referrer-Policy: no-referrer and under a CSP with no script (README, OAuth). An e-mail is trusted only when the provider states it verified; an account made without one has email null. A provider that is down or answers 5xx is 503 PROVIDER_UNAVAILABLE.',
+    responses: {
+      200: {
+        description: 'Logged in (and linked, after a link); text/html for a browser navigation',
+        schema: oauthResult,
+      },
+    },
     errors: [400, 401, 404, 409, 503],
+  },
+  {
+    operationId: 'listLoginProviders',
+    method: 'get',
+    path: '/api/auth/providers',
+    summary: 'The enabled external login providers, in display order, for a login page to draw its buttons',
+    tag: 'auth',
+    auth: 'public',
+    responses: { 200: { description: 'The enabled providers', schema: loginProviders } },
+    errors: [],
+  },
+  {
+    operationId: 'listMyIdentities',
+    method: 'get',
+    path: '/api/users/me/identities',
+    summary: "The signed-in user's linked external identities (Kakao, Naver, Google, ...), oldest link first",
+    tag: 'users',
+    auth: 'user',
+    responses: { 200: { description: 'The identities', schema: identityList } },
+    errors: [],
+  },
+  {
+    operationId: 'unlinkMyIdentity',
+    method: 'delete',
+    path: '/api/users/me/identities/:provider',
+    summary:
+      "Unlink the signed-in user's identity at a provider; refused with 409 LAST_SIGN_IN_METHOD when the account has no password and no identity at another provider",
+    tag: 'users',
+    auth: 'user',
+    params: oauthUnlinkParams,
+    responses: { 204: { description: 'Unlinked' } },
+    errors: [400, 404, 409],
   },
   {
     operationId: 'getCurrentUser',

@@ -296,6 +296,25 @@ export const contractCases: ContractCase[] = [
     expectStatus: 401,
     run: (c) => c.call('GET', '/api/users/me'),
   },
+  {
+    operation: 'GET /api/auth/providers',
+    name: 'the enabled login providers, without a token',
+    expectStatus: 200,
+    run: (c) => c.call('GET', '/api/auth/providers'),
+  },
+  {
+    operation: 'GET /api/users/me/identities',
+    name: "a signed-in user's identities",
+    expectStatus: 200,
+    run: async (c) => c.call('GET', '/api/users/me/identities', { token: (await loggedIn(c)).accessToken }),
+  },
+  {
+    operation: 'DELETE /api/users/me/identities/:provider',
+    name: 'a provider that is not linked',
+    expectStatus: 404,
+    run: async (c) =>
+      c.call('DELETE', '/api/users/me/identities/kakao', { token: (await loggedIn(c)).accessToken }),
+  },
 
   {
     operation: 'POST /api/orders',
