@@ -2,7 +2,13 @@ import { Router, type Response } from 'express';
 import { ValidationError } from '../../shared/errors';
 import { requireAdmin } from '../http/identity';
 import { parseInput } from '../http/validate';
-import { createProductBody, stockAdjustmentBody, updateProductBody } from './admin-products.schemas';
+import {
+  adminProductListQuery,
+  createProductBody,
+  stockAdjustmentBody,
+  stockLedgerQuery,
+  updateProductBody,
+} from './admin-products.schemas';
 import type { AdminProductResult, adminProductsService } from './admin-products.service';
 import { productIdParams } from './products.schemas';
 
@@ -22,6 +28,16 @@ function rejectStockField(body: unknown): void {
 /** Admin product writes. The gateway already requires role admin on /api/admin; requireAdmin is defence in depth. */
 export function adminProductsRoutes(admin: ReturnType<typeof adminProductsService>): Router {
   const router = Router();
+
+  router.get('/api/admin/products', async (req, res) => {
+    requireAdmin(req);
+    res.json(await admin.list(parseInput(adminProductListQuery, req.query, 'query')));
+  });
+
+  router.get('/api/admin/brands', async (req, res) => {
+    requireAdmin(req);
+    res.json(await admin.brands());
+  });
 
   router.post('/api/admin/products', async (req, res) => {
     const { userId } = requireAdmin(req);
@@ -55,6 +71,12 @@ export function adminProductsRoutes(admin: ReturnType<typeof adminProductsServic
     const { userId } = requireAdmin(req);
     const { id } = parseInput(productIdParams, req.params, 'product id');
     sendProduct(res, 200, await admin.restore(userId, id));
+  });
+
+  router.get('/api/admin/products/:id/stock-adjustments', async (req, res) => {
+    requireAdmin(req);
+    const { id } = parseInput(productIdParams, req.params, 'product id');
+    res.json(await admin.stockLedger(id, parseInput(stockLedgerQuery, req.query, 'query')));
   });
 
   router.post('/api/admin/products/:id/stock-adjustments', async (req, res) => {

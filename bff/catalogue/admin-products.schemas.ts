@@ -73,3 +73,64 @@ export const stockAdjustmentBody = z.strictObject({
     .refine((value) => value !== 0, 'must not be zero'),
   reason: singleLine(1, 200),
 });
+
+// --- the admin product list, the brand filter and the stock ledger --------------------------------------
+
+export const ADMIN_PRODUCT_SORTS = [
+  'name',
+  '-name',
+  'price',
+  '-price',
+  'stock',
+  '-stock',
+  'updatedAt',
+  '-updatedAt',
+  'createdAt',
+  '-createdAt',
+] as const;
+export type AdminProductSort = (typeof ADMIN_PRODUCT_SORTS)[number];
+export const ADMIN_PRODUCT_STATUSES = ['active', 'deleted', 'all'] as const;
+/** `low`: 1 to LOW_STOCK_THRESHOLD units; `out`: none; `in`: any. */
+export const STOCK_FILTERS = ['in', 'low', 'out'] as const;
+export const DEFAULT_ADMIN_PAGE_SIZE = 25;
+export const MAX_ADMIN_PAGE_SIZE = 100;
+/** Beyond this a page is an offset scan of a million rows: refine the filters instead. */
+export const MAX_ADMIN_PAGE = 10_000;
+export const MAX_ADMIN_QUERY_CHARS = 100;
+export const DEFAULT_LEDGER_PAGE_SIZE = 50;
+
+const wholeQueryNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+export const adminProductListQuery = z.object({
+  q: singleLine(1, MAX_ADMIN_QUERY_CHARS)
+    .optional()
+    .meta({ description: 'A part of the name, or the start of the sku (case-insensitive)' }),
+  categoryId: wholeQueryNumber(1, 2_147_483_647).optional(),
+  brand: singleLine(1, 80).optional().meta({ description: 'Exact brand' }),
+  status: z.enum(ADMIN_PRODUCT_STATUSES).default('all'),
+  stock: z.enum(STOCK_FILTERS).optional().meta({
+    description: 'in: at least one unit; low: 1 to 5 units (LOW_STOCK_THRESHOLD); out: none',
+  }),
+  sort: z
+    .enum(ADMIN_PRODUCT_SORTS)
+    .default('-updatedAt')
+    .meta({ description: 'A field, `-` for descending; ties broken by id in the same direction' }),
+  page: wholeQueryNumber(1, MAX_ADMIN_PAGE).default(1),
+  pageSize: wholeQueryNumber(1, MAX_ADMIN_PAGE_SIZE).default(DEFAULT_ADMIN_PAGE_SIZE),
+});
+export type AdminProductListQuery = z.infer<typeof adminProductListQuery>;
+
+export const stockLedgerQuery = z.object({
+  cursor: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor')
+    .optional(),
+  limit: wholeQueryNumber(1, 100).default(DEFAULT_LEDGER_PAGE_SIZE),
+});
+export type StockLedgerQuery = z.infer<typeof stockLedgerQuery>;

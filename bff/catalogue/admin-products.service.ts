@@ -8,7 +8,14 @@ import {
   invalidateProducts,
   type Availability,
 } from '../../shared/product-cache';
-import type { CreateProductInput, UpdateProductInput } from './admin-products.schemas';
+import { decodeIdCursor, encodeIdCursor } from '../http/keyset-cursor';
+import { adminProductsRepository } from './admin-products.repository';
+import type {
+  AdminProductListQuery,
+  CreateProductInput,
+  StockLedgerQuery,
+  UpdateProductInput,
+} from './admin-products.schemas';
 import { bestEffort } from './best-effort-cache';
 import { categoriesRepository } from './categories.repository';
 import {
@@ -73,6 +80,7 @@ export function adminProductsService(
   const categories = categoriesRepository(ctx.db);
   const stock = stockAdjustmentsRepository();
   const audit = auditRepository(ctx.db);
+  const reads = adminProductsRepository(ctx.db);
   const prefix = ctx.config.REDIS_PREFIX;
 
   /** After commit only: a reader between an early invalidation and the commit would re-cache the old row. */
@@ -137,6 +145,41 @@ export function adminProductsService(
   return {
     view,
 
+    /** The console's product table: any status, filtered, sorted, one page and the total. */
+    async list(query: AdminProductListQuery) {
+      const { rows, total } = await reads.list(query);
+      return {
+        items: rows.map((row) => ({
+          ...row,
+          createdAt: row.createdAt.toISOString(),
+          updatedAt: row.updatedAt.toISOString(),
+          deletedAt: row.deletedAt ? row.deletedAt.toISOString() : null,
+        })),
+        total,
+        page: query.page,
+        pageSize: query.pageSize,
+      };
+    },
+
+    async brands() {
+      return { items: await reads.brands() };
+    },
+
+    /** The product's stock ledger, newest first, with the stock after each move. */
+    async stockLedger(productId: number, query: StockLedgerQuery) {
+      const result = await reads.stockLedger(productId, {
+        beforeId: query.cursor ? decodeIdCursor(query.cursor) : undefined,
+        limit: query.limit,
+      });
+      if (!result) throw new NotFoundError(`Product ${productId} not found`);
+      const page = result.rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
+        nextCursor: result.rows.length > query.limit && last ? encodeIdCursor(last.id) : null,
+      };
+    },
+
     async create(actorUserId: number, input: CreateProductInput): Promise<AdminProductResult> {
       const id = await withTransaction(ctx.db, async (trx) => {
         if (!(await categories.exists(input.categoryId, trx)))
@@ -176,10 +219,16 @@ export function adminProductsService(
         if (changes.categoryId !== undefined && !(await categories.exists(changes.categoryId, trx)))
           throw new CategoryNotFoundError(`Category ${changes.categoryId} does not exist`);
         if (versions.length === 0 || !(await products.updateIfVersion(trx, id, versions, changes))) {
+          // The product as it is now, so a client can show what changed and retry with its ETag knowingly.
+          const current = await view(id);
           throw new PreconditionFailedError(
             'The product changed since you read it; read it again and retry',
             {
-              details: { currentVersion: before.version },
+              details: {
+                currentVersion: before.version,
+                currentEtag: current.etag,
+                current: current.product,
+              },
             },
           );
         }

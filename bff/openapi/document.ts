@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { adminRouteDocs } from '../admin/admin.openapi';
 import { authRouteDocs } from '../auth/auth.openapi';
 import { cartRouteDocs } from '../cart/cart.openapi';
+import { adminProductsRouteDocs } from '../catalogue/admin-products.openapi';
 import { catalogueRouteDocs } from '../catalogue/catalogue.openapi';
 import { healthRouteDocs } from '../health/health.openapi';
 import { orderRouteDocs } from '../orders/orders.openapi';
@@ -12,6 +13,7 @@ export const allRouteDocs: RouteDoc[] = [
   ...healthRouteDocs,
   ...authRouteDocs,
   ...catalogueRouteDocs,
+  ...adminProductsRouteDocs,
   ...cartRouteDocs,
   ...orderRouteDocs,
   ...adminRouteDocs,

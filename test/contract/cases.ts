@@ -676,6 +676,46 @@ export const contractCases: ContractCase[] = [
       }),
   },
   {
+    operation: 'GET /api/admin/products/:id/stock-adjustments',
+    name: 'the ledger after a restock',
+    expectStatus: 200,
+    run: async (c) => {
+      const { id } = await createdProduct(c);
+      await c.call('POST', `/api/admin/products/${id}/stock-adjustments`, {
+        token: c.admin.token,
+        body: { delta: 2, reason: 'Contract restock' },
+      });
+      return c.call('GET', `/api/admin/products/${id}/stock-adjustments?limit=1`, { token: c.admin.token });
+    },
+  },
+  {
+    operation: 'GET /api/admin/products/:id/stock-adjustments',
+    name: 'no such product',
+    expectStatus: 404,
+    run: (c) => c.call('GET', '/api/admin/products/999999999/stock-adjustments', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/products',
+    name: 'search, filter, sort and page',
+    expectStatus: 200,
+    run: (c) =>
+      c.call('GET', '/api/admin/products?q=a&status=all&stock=in&sort=-price&page=1&pageSize=5', {
+        token: c.admin.token,
+      }),
+  },
+  {
+    operation: 'GET /api/admin/products',
+    name: 'a page size over the cap',
+    expectStatus: 400,
+    run: (c) => c.call('GET', '/api/admin/products?pageSize=101', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/brands',
+    name: 'the brand filter',
+    expectStatus: 200,
+    run: (c) => c.call('GET', '/api/admin/brands', { token: c.admin.token }),
+  },
+  {
     operation: 'POST /api/admin/products/:id/images',
     name: 'a new primary image',
     expectStatus: 201,
