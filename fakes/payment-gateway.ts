@@ -43,16 +43,39 @@ export interface PaymentGatewayKnobs {
   throttleNextCalls: number;
   /** The `Retry-After` seconds of those 429 answers. */
   throttleRetryAfterSeconds: number;
+  /** The next this many confirms/cancels answer 400 PROVIDER_ERROR (Toss's "temporary, try again"), doing nothing. */
+  providerErrorNextCalls: number;
+  /** The code a declined confirm answers with: REJECT_CARD_PAYMENT (403, default) or another documented decline. */
+  declineCode: DeclineCode;
 }
+
+/** Declines Toss documents for the confirm API, with their HTTP status (docs.tosspayments.com/reference/error-codes). */
+export const DECLINES = {
+  REJECT_CARD_PAYMENT: { status: 403, message: '한도초과 혹은 잔액부족으로 결제에 실패했습니다.' },
+  REJECT_CARD_COMPANY: { status: 403, message: '결제 승인이 거절되었습니다.' },
+  INVALID_STOPPED_CARD: { status: 400, message: '정지된 카드 입니다.' },
+  EXCEED_MAX_DAILY_PAYMENT_COUNT: { status: 400, message: '하루 결제 가능 횟수를 초과했습니다.' },
+  NOT_FOUND_PAYMENT_SESSION: {
+    status: 404,
+    message: '결제 시간이 만료되어 결제 진행 데이터가 존재하지 않습니다.',
+  },
+} as const;
+export type DeclineCode = keyof typeof DECLINES;
+
+/** Toss keeps an Idempotency-Key for 15 days from its first use. */
+export const IDEMPOTENCY_KEY_TTL_MS = 15 * 24 * 3600 * 1000;
 
 export interface PaymentGatewayOptions extends Partial<PaymentGatewayKnobs>, CallLogOptions {
   /** Expected in `Authorization: Basic base64(secretKey + ':')`. Default 'test_sk_voltmall'. */
   secretKey?: string;
   /** PRNG seed for the rate knobs. Default 1. */
   seed?: number;
+  /** How long an Idempotency-Key is remembered (Toss: 15 days); tests shorten it. */
+  idempotencyKeyTtlMs?: number;
 }
 
-export type PaymentStatus = 'DONE' | 'PARTIAL_CANCELED' | 'CANCELED';
+/** Toss's statuses a confirm can leave: DONE, or ABORTED when the approval failed; then the cancels. */
+export type PaymentStatus = 'DONE' | 'PARTIAL_CANCELED' | 'CANCELED' | 'ABORTED';
 
 export interface PaymentCancel {
   transactionKey: string;
@@ -65,15 +88,23 @@ export interface PaymentCancel {
 
 /** The payment object, as Toss returns it (only the fields this shop uses). */
 export interface Payment {
+  mId: string;
+  version: string;
+  type: 'NORMAL';
+  country: 'KR';
+  lastTransactionKey: string | null;
   paymentKey: string;
   orderId: string;
   status: PaymentStatus;
+  isPartialCancelable: boolean;
+  /** Why the approval failed (ABORTED), as Toss shows it on the payment; null otherwise. */
+  failure: { code: string; message: string } | null;
   method: string;
   currency: 'KRW';
   totalAmount: number;
   balanceAmount: number;
   requestedAt: string;
-  approvedAt: string;
+  approvedAt: string | null;
   cancels: PaymentCancel[] | null;
 }
 
@@ -97,9 +128,9 @@ export interface RefundRecord {
 }
 
 interface StoredResponse {
-  fingerprint: string;
   status: number;
   body: object;
+  expiresAt: number;
 }
 
 export interface PaymentGatewayState {
@@ -124,6 +155,8 @@ const knobsSchema = z.strictObject({
   declineOrderIds: z.array(z.string().min(1)).optional(),
   throttleNextCalls: z.int().min(0).max(1_000_000).optional(),
   throttleRetryAfterSeconds: z.int().min(1).max(3600).optional(),
+  providerErrorNextCalls: z.int().min(0).max(1_000_000).optional(),
+  declineCode: z.enum(Object.keys(DECLINES) as [DeclineCode, ...DeclineCode[]]).optional(),
   seed: z.int().optional(),
 });
 
@@ -163,6 +196,7 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
   dispose(): void;
 } {
   const secretKey = options.secretKey ?? 'test_sk_voltmall';
+  const idempotencyKeyTtlMs = options.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS;
   const initialKnobs: PaymentGatewayKnobs = {
     latencyMs: options.latencyMs ?? 0,
     declineRate: options.declineRate ?? 0,
@@ -171,6 +205,8 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
     lostResponseRate: options.lostResponseRate ?? 0,
     throttleNextCalls: options.throttleNextCalls ?? 0,
     throttleRetryAfterSeconds: options.throttleRetryAfterSeconds ?? 1,
+    providerErrorNextCalls: options.providerErrorNextCalls ?? 0,
+    declineCode: options.declineCode ?? 'REJECT_CARD_PAYMENT',
     declineOrderIds: [...(options.declineOrderIds ?? [])],
   };
   knobsSchema.parse({ ...initialKnobs, seed: options.seed });
@@ -190,34 +226,56 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
 
   function confirmPayment(
     body: z.infer<typeof confirmBodySchema>,
-    idempotencyKey: string,
+    idempotencyKey: string | null,
     requestId: string | null,
   ): Outcome {
-    const existingKey = state.paymentKeyByOrderId.get(body.orderId);
-    if (existingKey !== undefined || state.payments.has(body.paymentKey)) {
+    const processed = (paymentKey: string | undefined) => {
+      const payment = paymentKey === undefined ? undefined : state.payments.get(paymentKey);
+      return payment !== undefined && payment.status !== 'ABORTED';
+    };
+    if (processed(state.paymentKeyByOrderId.get(body.orderId)) || processed(body.paymentKey)) {
       return {
         status: 400,
         body: { code: 'ALREADY_PROCESSED_PAYMENT', message: '이미 처리된 결제 입니다.' },
       };
     }
-    if (state.knobs.declineOrderIds.includes(body.orderId) || chance(random, state.knobs.declineRate)) {
-      return {
-        status: 400,
-        body: { code: 'REJECT_CARD_PAYMENT', message: '한도초과 혹은 잔액부족으로 결제에 실패했습니다.' },
-      };
-    }
     const now = new Date();
-    const payment: Payment = {
+    const base = {
+      mId: 'voltmall',
+      version: '2022-11-16',
+      type: 'NORMAL',
+      country: 'KR',
       paymentKey: body.paymentKey,
       orderId: body.orderId,
-      status: 'DONE',
+      isPartialCancelable: true,
       method: '카드',
       currency: 'KRW',
       totalAmount: body.amount,
       balanceAmount: body.amount,
       requestedAt: kstTimestamp(now),
-      approvedAt: kstTimestamp(now),
       cancels: null,
+    } as const;
+    if (state.knobs.declineOrderIds.includes(body.orderId) || chance(random, state.knobs.declineRate)) {
+      // Toss keeps the failed approval: a lookup by order id shows it ABORTED, with the failure.
+      const code = state.knobs.declineCode;
+      const { status, message } = DECLINES[code];
+      const aborted: Payment = {
+        ...base,
+        status: 'ABORTED',
+        lastTransactionKey: null,
+        approvedAt: null,
+        failure: { code, message },
+      };
+      state.payments.set(aborted.paymentKey, aborted);
+      state.paymentKeyByOrderId.set(aborted.orderId, aborted.paymentKey);
+      return { status, body: { code, message } };
+    }
+    const payment: Payment = {
+      ...base,
+      status: 'DONE',
+      lastTransactionKey: newId('tx'),
+      approvedAt: kstTimestamp(now),
+      failure: null,
     };
     state.payments.set(payment.paymentKey, payment);
     state.paymentKeyByOrderId.set(payment.orderId, payment.paymentKey);
@@ -225,7 +283,7 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
       orderId: payment.orderId,
       paymentKey: payment.paymentKey,
       amount: payment.totalAmount,
-      idempotencyKey,
+      idempotencyKey: idempotencyKey ?? '',
       requestId,
       at: now.toISOString(),
     });
@@ -235,12 +293,18 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
   function cancelPayment(
     paymentKey: string,
     body: z.infer<typeof cancelBodySchema>,
-    idempotencyKey: string,
+    idempotencyKey: string | null,
     requestId: string | null,
   ): Outcome {
     const payment = state.payments.get(paymentKey);
     if (payment === undefined) {
       return { status: 404, body: { code: 'NOT_FOUND_PAYMENT', message: '존재하지 않는 결제 정보 입니다.' } };
+    }
+    if (payment.status === 'ABORTED') {
+      return {
+        status: 403,
+        body: { code: 'NOT_CANCELABLE_PAYMENT', message: '취소 할 수 없는 결제 입니다.' },
+      };
     }
     if (payment.status === 'CANCELED') {
       return { status: 400, body: { code: 'ALREADY_CANCELED_PAYMENT', message: '이미 취소된 결제 입니다.' } };
@@ -248,17 +312,19 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
     const cancelAmount = body.cancelAmount ?? payment.balanceAmount;
     if (cancelAmount > payment.balanceAmount) {
       return {
-        status: 400,
+        status: 403,
         body: { code: 'NOT_CANCELABLE_AMOUNT', message: '취소 할 수 없는 금액 입니다.' },
       };
     }
     const now = new Date();
+    const transactionKey = newId('tx');
+    payment.lastTransactionKey = transactionKey;
     payment.balanceAmount -= cancelAmount;
     payment.status = payment.balanceAmount === 0 ? 'CANCELED' : 'PARTIAL_CANCELED';
     payment.cancels = [
       ...(payment.cancels ?? []),
       {
-        transactionKey: newId('tx'),
+        transactionKey,
         cancelReason: body.cancelReason,
         cancelAmount,
         refundableAmount: payment.balanceAmount,
@@ -271,7 +337,7 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
       paymentKey,
       amount: cancelAmount,
       cancelReason: body.cancelReason,
-      idempotencyKey,
+      idempotencyKey: idempotencyKey ?? '',
       requestId,
       at: now.toISOString(),
     });
@@ -279,32 +345,43 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
   }
 
   /**
-   * Runs `operation` once per (method, path, Idempotency-Key): a retry with the same body gets the first
-   * answer back; the same key with another body is a client bug and gets 422.
+   * Runs `operation` once per (method, path, Idempotency-Key), as Toss does: its key is scoped to the API key,
+   * the URL and the method — not the body — and kept 15 days, so a repeat within them gets the first answer
+   * back, whatever its body. Without the (optional) header every request is carried out.
    */
   function idempotent(
-    operation: (req: express.Request, res: express.Response, idempotencyKey: string) => Outcome | undefined,
+    operation: (
+      req: express.Request,
+      res: express.Response,
+      idempotencyKey: string | null,
+    ) => Outcome | undefined,
   ) {
     return (req: express.Request, res: express.Response): void => {
-      const idempotencyKey = parseOr400(idempotencyKeySchema, req.get('idempotency-key'), res, (message) =>
-        invalidRequest(`Idempotency-Key header is required (1..300 characters): ${message}`),
-      );
+      const header = req.get('idempotency-key');
+      const idempotencyKey =
+        header === undefined
+          ? null
+          : parseOr400(idempotencyKeySchema, header, res, (message) =>
+              invalidRequest(`Idempotency-Key must be 1..300 characters: ${message}`),
+            );
       if (idempotencyKey === undefined) return;
-      const scope = `${req.method} ${req.path} ${idempotencyKey}`;
-      const fingerprint = JSON.stringify(req.body ?? null);
-      let stored = state.idempotentResponses.get(scope);
-      if (stored !== undefined && stored.fingerprint !== fingerprint) {
-        res.status(422).json({
-          code: 'IDEMPOTENCY_KEY_REUSED',
-          message: 'this Idempotency-Key was already used with a different request body',
-        });
-        return;
-      }
+      const scope = idempotencyKey === null ? undefined : `${req.method} ${req.path} ${idempotencyKey}`;
+      const now = Date.now();
+      let stored = scope === undefined ? undefined : state.idempotentResponses.get(scope);
+      if (stored !== undefined && stored.expiresAt <= now) stored = undefined;
       if (stored === undefined) {
+        if (state.knobs.providerErrorNextCalls > 0) {
+          state.knobs.providerErrorNextCalls -= 1;
+          res.status(400).json({
+            code: 'PROVIDER_ERROR',
+            message: '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해주세요.',
+          });
+          return;
+        }
         const outcome = operation(req, res, idempotencyKey);
         if (outcome === undefined) return; // the operation answered a validation error itself
-        stored = { fingerprint, ...outcome };
-        state.idempotentResponses.set(scope, stored);
+        stored = { ...outcome, expiresAt: now + idempotencyKeyTtlMs };
+        if (scope !== undefined) state.idempotentResponses.set(scope, stored);
       } else {
         res.set('Idempotent-Replayed', 'true');
       }

@@ -133,14 +133,14 @@ describe('fake payment gateway', () => {
     ]);
   });
 
-  it('when the same Idempotency-Key comes with another body, then 422 and no second charge', async () => {
+  it('when the same Idempotency-Key comes with another body, then the first answer comes back (Toss scopes a key to URL and method) and no second charge', async () => {
     const orderId = uniqueOrderId();
-    await confirm({ paymentKey: `pay-${orderId}`, orderId, amount: 1000 }, orderId);
+    const first = await confirm({ paymentKey: `pay-${orderId}`, orderId, amount: 1000 }, orderId);
 
     const response = await confirm({ paymentKey: `pay-${orderId}`, orderId, amount: 2000 }, orderId);
 
-    expect(response.status).toBe(422);
-    expect(await response.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(await first.json());
     expect((await chargesOf(orderId)).charges).toHaveLength(1);
   });
 
@@ -155,12 +155,12 @@ describe('fake payment gateway', () => {
     expect((await chargesOf(orderId)).charges).toHaveLength(1);
   });
 
-  it('when the Authorization or Idempotency-Key header is missing or the body is bad, then 4xx JSON and no charge', async () => {
+  it('when the Authorization header is missing, the Idempotency-Key too long or the body bad, then 4xx JSON and no charge', async () => {
     const orderId = uniqueOrderId();
     const body = { paymentKey: `pay-${orderId}`, orderId, amount: 1000 };
 
     const noAuth = await postJson(`${gateway.url}/v1/payments/confirm`, body, { 'idempotency-key': orderId });
-    const noKey = await postJson(`${gateway.url}/v1/payments/confirm`, body, { authorization });
+    const longKey = await confirm(body, 'k'.repeat(301));
     const badAmount = await confirm({ ...body, amount: 10.5 }, orderId);
     const badJson = await fetch(`${gateway.url}/v1/payments/confirm`, {
       method: 'POST',
@@ -170,8 +170,8 @@ describe('fake payment gateway', () => {
 
     expect(noAuth.status).toBe(401);
     expect(await noAuth.json()).toMatchObject({ code: 'UNAUTHORIZED_KEY' });
-    expect(noKey.status).toBe(400);
-    expect(await noKey.json()).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(longKey.status).toBe(400);
+    expect(await longKey.json()).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(badAmount.status).toBe(400);
     expect(await badAmount.json()).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(badJson.status).toBe(400);
@@ -233,23 +233,30 @@ describe('fake payment gateway', () => {
     const tooMuch = await cancel(paymentKey, { cancelReason: 'rest', cancelAmount: 7000 }, 'partial-2');
 
     expect(await partial.json()).toMatchObject({ status: 'PARTIAL_CANCELED', balanceAmount: 6000 });
-    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.status).toBe(403);
     expect(await tooMuch.json()).toMatchObject({ code: 'NOT_CANCELABLE_AMOUNT' });
     expect((await chargesOf(orderId)).refunds).toHaveLength(1);
   });
 
-  it('when the order id is in declineOrderIds, then 400 REJECT_CARD_PAYMENT, no charge, and the same key replays the decline', async () => {
+  it('when the order id is in declineOrderIds, then 403 REJECT_CARD_PAYMENT, no charge, the same key replays the decline and lookup shows it ABORTED', async () => {
     const orderId = uniqueOrderId();
     await control({ declineOrderIds: [orderId] });
 
     const response = await confirm({ paymentKey: `pay-${orderId}`, orderId, amount: 1000 }, orderId);
     const replay = await confirm({ paymentKey: `pay-${orderId}`, orderId, amount: 1000 }, orderId);
 
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ code: 'REJECT_CARD_PAYMENT' });
-    expect(replay.status).toBe(400);
+    expect(replay.status).toBe(403);
     expect((await chargesOf(orderId)).charges).toEqual([]);
-    expect((await lookup(orderId)).status).toBe(404);
+    const aborted = await lookup(orderId);
+    expect(aborted.status).toBe(200);
+    expect(await aborted.json()).toMatchObject({
+      orderId,
+      status: 'ABORTED',
+      approvedAt: null,
+      failure: { code: 'REJECT_CARD_PAYMENT', message: expect.any(String) },
+    });
   });
 
   it('when errorRate is 1, then every call answers 5xx JSON and nothing is charged', async () => {

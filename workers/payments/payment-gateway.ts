@@ -13,16 +13,23 @@ export interface PaymentGateway {
   }): Promise<ChargeResult>;
   /** The provider's record of the order's payment, or null when it has none. */
   lookup(orderId: string): Promise<ProviderPayment | null>;
-  /** Refunds the whole payment once per idempotency key. */
-  refund(request: { paymentKey: string; reason: string; idempotencyKey: string }): Promise<RefundResult>;
+  /** Refunds the whole payment (or `amount` of it) once per idempotency key. */
+  refund(request: {
+    paymentKey: string;
+    reason: string;
+    idempotencyKey: string;
+    amount?: number;
+  }): Promise<RefundResult>;
   /** Closes the client's connections (worker shutdown). */
   close(): Promise<void>;
 }
 
 export interface ProviderPayment {
   paymentKey: string;
-  status: 'DONE' | 'CANCELED' | 'PARTIAL_CANCELED' | string;
+  /** DONE (paid), CANCELED / PARTIAL_CANCELED (refunded), ABORTED (the approval failed), EXPIRED, ... */
+  status: 'DONE' | 'CANCELED' | 'PARTIAL_CANCELED' | 'ABORTED' | 'EXPIRED' | string;
   totalAmount: number;
+  balanceAmount?: number;
 }
 
 export type ChargeResult =

@@ -16,6 +16,47 @@ interface TossError {
 
 export { retryAfterMs };
 
+/**
+ * Codes Toss documents as temporary ("잠시 후 다시 시도해주세요") or as its own failure: the outcome is
+ * unknown or nothing happened, so the job retries (after a lookup). PROVIDER_ERROR comes with HTTP 400 and
+ * FORBIDDEN_CONSECUTIVE_REQUEST with 403, so the status alone cannot tell them from a decline.
+ */
+const RETRYABLE_CODES = new Set([
+  'PROVIDER_ERROR',
+  'CARD_PROCESSING_ERROR',
+  'FORBIDDEN_CONSECUTIVE_REQUEST',
+  'FAILED_PAYMENT_INTERNAL_SYSTEM_PROCESSING',
+  'FAILED_INTERNAL_SYSTEM_PROCESSING',
+  'UNKNOWN_PAYMENT_ERROR',
+  'COMMON_ERROR',
+  'FAILED_REFUND_PROCESS',
+  'FAILED_METHOD_HANDLING_CANCEL',
+]);
+
+/** Our secret key or its use is wrong: not the customer's decline; retried (and loud) until someone fixes it. */
+const MISCONFIGURED_CODES = new Set([
+  'UNAUTHORIZED_KEY',
+  'INVALID_API_KEY',
+  'INCORRECT_BASIC_AUTH_FORMAT',
+  'FORBIDDEN_REQUEST',
+]);
+
+/**
+ * What an error answer from Toss means for the caller, decided by its code first and its HTTP status second:
+ * `retry` (temporary or unknown outcome), `misconfigured` (our key: retry loudly), or `final` (a decline or a
+ * refusal that the same request will meet again, e.g. REJECT_CARD_COMPANY with 403, NOT_CANCELABLE_AMOUNT).
+ */
+export function classifyTossError(
+  status: number,
+  code: string | undefined,
+): 'retry' | 'misconfigured' | 'final' {
+  if (code !== undefined && RETRYABLE_CODES.has(code)) return 'retry';
+  if (code !== undefined && MISCONFIGURED_CODES.has(code)) return 'misconfigured';
+  if (status >= 500 || status === 429 || status === 409) return 'retry';
+  if (status === 401 || status === 422) return 'misconfigured';
+  return 'final';
+}
+
 /** Toss Payments over HTTP: Basic auth with the secret key, the order's trace id on every call. */
 export class TossPaymentsGateway implements PaymentGateway {
   /** One keep-alive connection pool to the gateway's origin: undici's request costs far less CPU than fetch. */
@@ -60,11 +101,20 @@ export class TossPaymentsGateway implements PaymentGateway {
       json = undefined;
     }
     const status = response.statusCode;
-    if (status >= 500 || status === 429 || status === 409) {
-      throw new PaymentGatewayUnavailableError(
-        `payment gateway answered ${status}`,
-        retryAfterMs(response.headers['retry-after']),
-      );
+    if (status >= 400) {
+      const code = (json as TossError | undefined)?.code;
+      const kind = classifyTossError(status, code);
+      if (kind === 'retry') {
+        throw new PaymentGatewayUnavailableError(
+          `payment gateway answered ${status} ${code ?? ''}`.trim(),
+          retryAfterMs(response.headers['retry-after']),
+        );
+      }
+      if (kind === 'misconfigured') {
+        throw new PaymentGatewayUnavailableError(
+          `payment gateway refused our request: ${status} ${code ?? ''}`,
+        );
+      }
     }
     return { status, json };
   }
@@ -89,12 +139,6 @@ export class TossPaymentsGateway implements PaymentGateway {
     if (status === 200) return { outcome: 'charged', paymentKey: (json as ProviderPayment).paymentKey };
     const error = (json ?? {}) as TossError;
     if (error.code === 'ALREADY_PROCESSED_PAYMENT') return { outcome: 'already-processed' };
-    if (status === 401 || status === 403 || status === 422) {
-      // Our own misconfiguration or a key-reuse bug: not the customer's decline, so keep it retryable and loud.
-      throw new PaymentGatewayUnavailableError(
-        `payment gateway refused our request: ${status} ${error.code ?? ''}`,
-      );
-    }
     return {
       outcome: 'declined',
       code: error.code ?? `HTTP_${status}`,
@@ -113,21 +157,21 @@ export class TossPaymentsGateway implements PaymentGateway {
     paymentKey: string;
     reason: string;
     idempotencyKey: string;
+    amount?: number;
   }): Promise<RefundResult> {
     const { status, json } = await this.send(
       'POST',
       `/v1/payments/${encodeURIComponent(request.paymentKey)}/cancel`,
-      { cancelReason: request.reason },
+      // Toss cancels the whole balance without cancelAmount, part of it with one (PARTIAL_CANCELED).
+      {
+        cancelReason: request.reason.slice(0, 200),
+        ...(request.amount === undefined ? {} : { cancelAmount: request.amount }),
+      },
       request.idempotencyKey,
     );
     if (status === 200) return { outcome: 'refunded' };
     const error = (json ?? {}) as TossError;
     if (error.code === 'ALREADY_CANCELED_PAYMENT') return { outcome: 'already-refunded' };
-    if (status === 401 || status === 403 || status === 422) {
-      throw new PaymentGatewayUnavailableError(
-        `payment gateway refused our request: ${status} ${error.code ?? ''}`,
-      );
-    }
     return { outcome: 'refused', code: error.code ?? `HTTP_${status}`, message: error.message ?? 'refused' };
   }
 }
