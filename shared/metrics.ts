@@ -1,8 +1,18 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** The job states a queue gauge reports, as BullMQ's getJobCounts names them. */
-export const QUEUE_GAUGE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'paused'] as const;
+/**
+ * The job states a queue gauge reports, as BullMQ's getJobCounts names them. BullMQ 6 has no "paused" state:
+ * the jobs of a paused queue are counted as waiting.
+ */
+export const QUEUE_GAUGE_STATES = [
+  'waiting',
+  'prioritized',
+  'active',
+  'delayed',
+  'failed',
+  'completed',
+] as const;
 
 /**
  * A registry of this process's (or this app's) own, with the default Node.js process metrics. Never the
