@@ -18,8 +18,8 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
   });
   const sqlBatches = createSqlBatches(config.DATABASE_URL, config.DB_POOL_MAX);
   const onRedisError = (error: Error) => logger.warn({ err: error.message }, 'redis connection error');
-  const redis = createRedis(config.REDIS_URL, 'client', {}, onRedisError);
-  const producerConnection = createRedis(config.REDIS_URL, 'producer', {}, onRedisError);
+  const redis = createRedis(config, 'client', {}, onRedisError);
+  const producerConnection = createRedis(config, 'producer', {}, onRedisError);
   const producers = createProducers(producerConnection, config.REDIS_PREFIX);
   const queues = createQueueRegistry(producerConnection, config.REDIS_PREFIX);
   const orderEvents = new OrderEventsListener(config, logger);

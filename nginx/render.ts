@@ -42,8 +42,10 @@ export interface GatewayOptions {
    * The Redis that holds the session revocation records (shared/session-revocation.ts): the BFF's REDIS_URL
    * and REDIS_PREFIX. The gateway reads them on every token-checked request; when Redis cannot answer, those
    * requests get 503 (fail closed). `redis://` only; a host name is resolved when the config is written.
+   * `cluster`: the BFF runs on Redis Cluster (REDIS_CLUSTER_NODES) and `url` is one of its nodes; the records
+   * then carry a hash tag and the Lua follows the MOVED redirect to the node that holds their slot.
    */
-  redis: { url: string; prefix: string };
+  redis: { url: string; prefix: string; cluster?: boolean };
   /** Clock skew allowed on exp/nbf; default 30, at most 30. */
   leewaySeconds?: number;
   /** Limits on POST login/signup/refresh/sms-send and on OAuth start/link, per client address; default 20/min, burst 10. */
@@ -308,8 +310,8 @@ async function renderRevocation(redis: GatewayOptions['redis']): Promise<Record<
     db,
     ...(password ? { password } : {}),
     ...(username && password ? { username } : {}),
-    userKeyPrefix: revocationKeyPrefixes(redis.prefix).user,
-    loginKeyPrefix: revocationKeyPrefixes(redis.prefix).login,
+    userKeyPrefix: revocationKeyPrefixes(redis.prefix, redis.cluster).user,
+    loginKeyPrefix: revocationKeyPrefixes(redis.prefix, redis.cluster).login,
     cacheSeconds: REVOCATION_CACHE_SECONDS,
     timeoutMs: REVOCATION_TIMEOUT_MS,
   };

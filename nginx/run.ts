@@ -43,14 +43,14 @@ function unescapePem(pem: string): string {
 }
 
 /**
- * Where the revocation records are: REDIS_URL, or on Redis Cluster (REDIS_CLUSTER_NODES, REDIS_URL unset)
- * the first seed node, from which the Lua follows MOVED to the records' slot.
+ * Where the revocation records are: REDIS_URL, or on Redis Cluster (REDIS_CLUSTER_NODES) the first seed
+ * node, from which the Lua follows MOVED to the records' slot.
  */
 function redisFromEnv(): GatewayOptions['redis'] {
   const prefix = optional('REDIS_PREFIX', 'vm');
   const firstNode = optional('REDIS_CLUSTER_NODES', '').split(',')[0]?.trim();
   if (!firstNode) return { url: required('REDIS_URL'), prefix };
-  return { url: optional('REDIS_URL', `redis://${firstNode}`), prefix, cluster: true };
+  return { url: `redis://${firstNode}`, prefix, cluster: true };
 }
 
 function publicKeysFromEnv(): GatewayOptions['publicKeys'] {

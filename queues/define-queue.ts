@@ -7,6 +7,7 @@ import {
   type MinimalJob,
   type WorkerOptions,
 } from 'bullmq';
+import { isClusterConnection, queuePrefix } from '../shared/redis-keys';
 
 /** Every job payload is JSON-safe and carries the trace id of the request that caused it. */
 export interface TracedPayload {
@@ -27,7 +28,11 @@ export type JobHandlers<J extends JobMap> = {
 export interface QueueDefinition<J extends JobMap> {
   readonly name: string;
   readonly defaultJobOptions: JobsOptions;
-  /** A producer whose `add` only accepts this queue's job names with their payloads. */
+  /**
+   * A producer whose `add` only accepts this queue's job names with their payloads. `prefix` is the shared
+   * base (`<prefix>:bull`); on a cluster connection the queue gets its own hash-tagged prefix under it
+   * (shared/redis-keys queuePrefix), here and in createWorker alike.
+   */
   createProducer(connection: ConnectionOptions, prefix: string): TypedQueue<J>;
   /** A worker that dispatches each job to the handler of its name. */
   createWorker(
@@ -116,7 +121,11 @@ export function defineQueue<J extends JobMap>(
     name,
     defaultJobOptions: jobOptions,
     createProducer(connection, prefix) {
-      const queue = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions });
+      const queue = new Queue(name, {
+        connection,
+        prefix: queuePrefix(prefix, name, isClusterConnection(connection)),
+        defaultJobOptions: jobOptions,
+      });
       return {
         queue,
         add: (jobName, data, options) =>
@@ -136,7 +145,12 @@ export function defineQueue<J extends JobMap>(
           if (!handler) throw new Error(`queue ${name} has no handler for job "${job.name}"`);
           return handler(job);
         },
-        { connection, prefix, ...options, settings: { backoffStrategy, ...options.settings } },
+        {
+          connection,
+          prefix: queuePrefix(prefix, name, isClusterConnection(connection)),
+          ...options,
+          settings: { backoffStrategy, ...options.settings },
+        },
       );
     },
   };

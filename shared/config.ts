@@ -42,6 +42,21 @@ const configSchema = z.object({
    */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  /**
+   * Redis Cluster instead of one Redis: comma-separated host:port seed nodes (scripts/redis-cluster.sh nodes).
+   * Set, every process uses a cluster client and hash-tagged queue keys (shared/redis-keys.ts); REDIS_URL may
+   * then be left out (it defaults to the first node, for tools that need one address).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((node) => node.trim())
+        .filter((node) => node !== ''),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port, comma-separated')).min(1))
+    .optional(),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only')
@@ -160,6 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
+  // A cluster needs no REDIS_URL: the first seed node stands in for it.
+  if (cleaned.REDIS_CLUSTER_NODES && !cleaned.REDIS_URL) {
+    const first = cleaned.REDIS_CLUSTER_NODES.split(',')[0]?.trim();
+    if (first) cleaned.REDIS_URL = `redis://${first}`;
+  }
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { appKey, type Redis } from './redis';
+import { getMany, setManyWithTtl, unlinkMany } from './redis-keys';
 
 /**
  * The Redis-cached product summary: what a cart line or a listing needs to show price, name and
@@ -72,7 +73,10 @@ export async function getProductSummaries(
 ): Promise<Map<number, ProductSummary>> {
   const result = new Map<number, ProductSummary>();
   if (ids.length === 0) return result;
-  const cached = await deps.redis.mget(ids.map((id) => productSummaryKey(deps.prefix, id)));
+  const cached = await getMany(
+    deps.redis,
+    ids.map((id) => productSummaryKey(deps.prefix, id)),
+  );
   const missing: number[] = [];
   ids.forEach((id, index) => {
     const value = cached[index];
@@ -81,19 +85,15 @@ export async function getProductSummaries(
   });
   if (missing.length > 0) {
     const loaded = await loadProductSummaries(deps.db, missing);
-    if (loaded.length > 0) {
-      const pipeline = deps.redis.pipeline();
-      for (const summary of loaded) {
-        result.set(summary.id, summary);
-        pipeline.set(
-          productSummaryKey(deps.prefix, summary.id),
-          JSON.stringify(summary),
-          'EX',
-          PRODUCT_CACHE_TTL_SECONDS,
-        );
-      }
-      await pipeline.exec();
-    }
+    for (const summary of loaded) result.set(summary.id, summary);
+    await setManyWithTtl(
+      deps.redis,
+      loaded.map((summary) => ({
+        key: productSummaryKey(deps.prefix, summary.id),
+        value: JSON.stringify(summary),
+      })),
+      PRODUCT_CACHE_TTL_SECONDS,
+    );
   }
   return result;
 }
@@ -101,7 +101,10 @@ export async function getProductSummaries(
 /** Drops the cached summary and detail of each product; call after any change to a product or its stock. */
 export async function invalidateProducts(redis: Redis, prefix: string, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await redis.unlink(...ids.flatMap((id) => [productSummaryKey(prefix, id), productDetailKey(prefix, id)]));
+  await unlinkMany(
+    redis,
+    ids.flatMap((id) => [productSummaryKey(prefix, id), productDetailKey(prefix, id)]),
+  );
 }
 
 /**

@@ -1,6 +1,21 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 
 export { Redis };
+
+/**
+ * Where Redis is: one server (`REDIS_URL`), or a Redis Cluster (`REDIS_CLUSTER_NODES`, comma-separated
+ * host:port seeds; the client discovers the rest). A plain URL string means one server.
+ */
+export type RedisTarget = string | { REDIS_URL: string; REDIS_CLUSTER_NODES?: string[] };
+
+/** The seed nodes of a cluster target, or undefined for one server. */
+export function clusterNodesOf(target: RedisTarget): { host: string; port: number }[] | undefined {
+  if (typeof target === 'string' || !target.REDIS_CLUSTER_NODES?.length) return undefined;
+  return target.REDIS_CLUSTER_NODES.map((node) => {
+    const at = node.lastIndexOf(':');
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  });
+}
 
 /**
  * How a connection is used decides its failure behaviour:
@@ -10,10 +25,11 @@ export { Redis };
 export type RedisRole = 'worker' | 'producer' | 'client';
 
 export function createRedis(
-  url: string,
+  target: RedisTarget,
   role: RedisRole,
   extra: RedisOptions = {},
   onError: (error: Error) => void = () => undefined,
+  clusterExtra: Omit<ClusterOptions, 'redisOptions'> = {},
 ): Redis {
   const common: RedisOptions = {
     lazyConnect: false,
@@ -32,10 +48,36 @@ export function createRedis(
       commandTimeout: 2000,
     },
   };
-  const redis = new Redis(url, { ...common, ...byRole[role], ...extra });
+  const options: RedisOptions = { ...common, ...byRole[role], ...extra };
+  const nodes = clusterNodesOf(target);
+  // The one place a Cluster client is made. Its command API is Redis's (ioredis shares the Commander), so
+  // callers keep the Redis type; isCluster tells the few that place keys differently (shared/redis-keys).
+  const redis = nodes
+    ? (createCluster(nodes, options, clusterExtra) as unknown as Redis)
+    : new Redis(typeof target === 'string' ? target : target.REDIS_URL, options);
   // Commands report their own failures; an unhandled 'error' event would crash the process.
   redis.on('error', onError);
   return redis;
+}
+
+function createCluster(
+  nodes: { host: string; port: number }[],
+  options: RedisOptions,
+  clusterExtra: Omit<ClusterOptions, 'redisOptions'>,
+): Cluster {
+  // The offline queue is a cluster-level option; lazyConnect too (the node connections are made by it).
+  const { enableOfflineQueue, lazyConnect, ...redisOptions } = options;
+  return new Cluster(nodes, {
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    lazyConnect,
+    enableReadyCheck: true,
+    // A failover moves slots: retry a command that met MOVED/TRYAGAIN/CLUSTERDOWN shortly, a few times.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    retryDelayOnTryAgain: 100,
+    ...clusterExtra,
+    redisOptions,
+  });
 }
 
 /** Application keys live under `<prefix>:`; BullMQ's keys under `<prefix>:bull`. */
@@ -70,18 +112,29 @@ export async function closeRedis(redis: Redis): Promise<void> {
 
 /**
  * Deletes every key under `<prefix>:` (application keys and BullMQ queues alike), in SCAN batches so a
- * large prefix never blocks Redis. For tests and benchmarks that own a prefix; never for a shared one.
+ * large prefix never blocks Redis; on a cluster, on every primary, one UNLINK per key (keys of one batch
+ * are in different slots). For tests and benchmarks that own a prefix; never for a shared one.
  */
-export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+export async function deleteKeysWithPrefix(target: RedisTarget, prefix: string): Promise<void> {
+  const nodes = clusterNodesOf(target);
+  const url = typeof target === 'string' ? target : target.REDIS_URL;
+  const client = nodes
+    ? new Cluster(nodes, { redisOptions: { maxRetriesPerRequest: 1 } })
+    : new Redis(url, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    if (client instanceof Cluster) await waitForRedis(client as unknown as Redis);
+    const servers = client instanceof Cluster ? client.nodes('master') : [client];
+    for (const server of servers) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await server.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length === 0) continue;
+        if (client instanceof Cluster) await Promise.all(keys.map((key) => server.unlink(key)));
+        else await server.unlink(...keys);
+      } while (cursor !== '0');
+    }
   } finally {
-    await closeRedis(redis);
+    await closeRedis(client as unknown as Redis);
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import { appKey, type Redis } from './redis';
+import { isClustered, REVOCATION_HASH_TAG } from './redis-keys';
 
 /**
  * Session revocation records: what makes suspension, demotion and logout act at once although access tokens
@@ -24,22 +25,24 @@ import { appKey, type Redis } from './redis';
  */
 export const REVOCATION_TTL_LEEWAY_SECONDS = 60;
 
-/** The key prefixes (ending in ':') of the per-user and per-login records under a REDIS_PREFIX. */
-export function revocationKeyPrefixes(prefix: string): { user: string; login: string } {
-  return {
-    user: `${appKey(prefix, 'revoked', 'user')}:`,
-    login: `${appKey(prefix, 'revoked', 'login')}:`,
-  };
+/**
+ * The key prefixes (ending in ':') of the per-user and per-login records under a REDIS_PREFIX. On Redis
+ * Cluster (`clustered`) both carry one hash tag, `<prefix>:{revoked}:user:` and `<prefix>:{revoked}:login:`,
+ * so the gateway's MGET of a token's two records stays in one slot (shared/redis-keys.ts).
+ */
+export function revocationKeyPrefixes(prefix: string, clustered = false): { user: string; login: string } {
+  const base = clustered ? appKey(prefix, REVOCATION_HASH_TAG) : appKey(prefix, 'revoked');
+  return { user: `${base}:user:`, login: `${base}:login:` };
 }
 
 /** The per-user record: tokens of this user issued at or before its value (epoch ms) are void. */
-export function revokedUserKey(prefix: string, userId: number | string): string {
-  return `${revocationKeyPrefixes(prefix).user}${userId}`;
+export function revokedUserKey(prefix: string, userId: number | string, clustered = false): string {
+  return `${revocationKeyPrefixes(prefix, clustered).user}${userId}`;
 }
 
 /** The per-login record: tokens whose `sid` claim is this login id are void. */
-export function revokedLoginKey(prefix: string, loginId: string): string {
-  return `${revocationKeyPrefixes(prefix).login}${loginId}`;
+export function revokedLoginKey(prefix: string, loginId: string, clustered = false): string {
+  return `${revocationKeyPrefixes(prefix, clustered).login}${loginId}`;
 }
 
 /** How long a record must outlive its write: the longest an access token issued before it stays valid. */
@@ -53,6 +56,7 @@ export function sessionRevocations(deps: {
   config: Pick<Config, 'REDIS_PREFIX' | 'ACCESS_TOKEN_TTL_SECONDS'>;
 }) {
   const ttl = revocationTtlSeconds(deps.config.ACCESS_TOKEN_TTL_SECONDS);
+  const clustered = isClustered(deps.redis);
   return {
     /**
      * Voids every access token of `userId` issued up to now. The cutoff only moves forward: a record written
@@ -62,7 +66,7 @@ export function sessionRevocations(deps: {
       await deps.redis.eval(
         RAISE_CUTOFF,
         1,
-        revokedUserKey(deps.config.REDIS_PREFIX, userId),
+        revokedUserKey(deps.config.REDIS_PREFIX, userId, clustered),
         String(now),
         String(ttl),
       );
@@ -70,7 +74,7 @@ export function sessionRevocations(deps: {
 
     /** Voids every access token of one login (refresh-token family). */
     async revokeLogin(loginId: string): Promise<void> {
-      await deps.redis.set(revokedLoginKey(deps.config.REDIS_PREFIX, loginId), '1', 'EX', ttl);
+      await deps.redis.set(revokedLoginKey(deps.config.REDIS_PREFIX, loginId, clustered), '1', 'EX', ttl);
     },
   };
 }

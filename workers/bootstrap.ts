@@ -4,6 +4,7 @@ import type { Config } from '../shared/config';
 import { createDatabase } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { bullPrefix, closeRedis, createRedis } from '../shared/redis';
+import { isClustered, queuePrefix } from '../shared/redis-keys';
 import { createSqlBatches } from '../shared/sql-batches';
 import { withTimeout } from '../shared/shutdown';
 import { TossPaymentsGateway } from './payments/toss-payments-gateway';
@@ -30,8 +31,8 @@ export async function startWorkers(
   const db = createDatabase(config.DATABASE_URL, config.DB_POOL_MAX);
   const sqlBatches = createSqlBatches(config.DATABASE_URL, config.DB_POOL_MAX);
   const onError = (error: Error) => logger.warn({ err: error.message }, 'redis connection error');
-  const connection = createRedis(config.REDIS_URL, 'worker', {}, onError);
-  const redis = createRedis(config.REDIS_URL, 'worker', {}, onError);
+  const connection = createRedis(config, 'worker', {}, onError);
+  const redis = createRedis(config, 'worker', {}, onError);
   const prefix = bullPrefix(config.REDIS_PREFIX);
   const producers: WorkerProducers = {
     orders: ordersQueue.createProducer(connection, prefix),
@@ -56,7 +57,11 @@ export async function startWorkers(
   };
   // Read-only handles on this process's queues, for the job-count gauges.
   const gaugedQueues = plan.map(
-    ({ domain }) => new Queue(queueDefinitions[domain].name, { connection, prefix }),
+    ({ domain }) =>
+      new Queue(queueDefinitions[domain].name, {
+        connection,
+        prefix: queuePrefix(prefix, queueDefinitions[domain].name, isClustered(connection)),
+      }),
   );
   const metrics = createWorkerMetrics(gaugedQueues, { cacheMs: config.QUEUE_METRICS_CACHE_MS, logger });
   const metricsPort = workerMetricsPort(config);

@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { DOMAIN_NAMES, queueDefinitions, type DomainName } from '../../queues';
 import { bullPrefix } from '../../shared/redis';
+import { isClusterConnection, queuePrefix } from '../../shared/redis-keys';
 
 /**
  * A Queue handle on every queue of the system, for reading (job lookups, counts, metrics) and for the queue
@@ -15,7 +16,11 @@ export interface QueueRegistry {
 export function createQueueRegistry(connection: ConnectionOptions, redisPrefix: string): QueueRegistry {
   const prefix = bullPrefix(redisPrefix);
   const queues = new Map<DomainName, Queue>(
-    DOMAIN_NAMES.map((domain) => [domain, new Queue(queueDefinitions[domain].name, { connection, prefix })]),
+    DOMAIN_NAMES.map((domain) => {
+      const name = queueDefinitions[domain].name;
+      const clustered = isClusterConnection(connection);
+      return [domain, new Queue(name, { connection, prefix: queuePrefix(prefix, name, clustered) })];
+    }),
   );
   return {
     get(domain) {

@@ -10,6 +10,7 @@ import {
   type Availability,
   type ProductSummary,
 } from '../../shared/product-cache';
+import { getMany } from '../../shared/redis-keys';
 import { bestEffort } from './best-effort-cache';
 import type { CategoriesService } from './categories.service';
 import { decodeCursor, encodeCursor, queryFingerprint, type ListingPosition } from './listing-cursor';
@@ -192,7 +193,7 @@ export function productListingService(
       );
       const [generation, cachedJson] =
         (await bestEffort(ctx.logger, 'read listing page', () =>
-          ctx.redis.mget(productListingGenerationKey(prefix), pageKey),
+          getMany(ctx.redis, [productListingGenerationKey(prefix), pageKey]),
         )) ?? [];
       const currentGeneration = generation ?? '0';
       const cached = cachedJson ? (JSON.parse(cachedJson) as CachedPage) : undefined;

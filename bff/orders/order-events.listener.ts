@@ -9,27 +9,32 @@ type Listener = (event: OrderEvent) => void;
 /**
  * One Redis subscriber per BFF process, shared by every request that waits on an order (Prefer: wait,
  * SSE). Events are hints: callers always read the order row after subscribing, and again on a timer, so a
- * lost message only delays an answer.
+ * lost message only delays an answer. On a cluster (REDIS_CLUSTER_NODES) it uses sharded pub/sub
+ * (SSUBSCRIBE, one subscriber connection per shard), as the workers SPUBLISH there.
  */
 export class OrderEventsListener {
   private subscriber: Redis | undefined;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly sharded: boolean;
 
   constructor(
-    private readonly config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX'>,
+    private readonly config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_PREFIX'>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.sharded = (config.REDIS_CLUSTER_NODES?.length ?? 0) > 0;
+  }
 
   private connection(): Redis {
     if (!this.subscriber) {
       // The offline queue lets the first subscribe wait for the connection; each wait is bounded below.
       this.subscriber = createRedis(
-        this.config.REDIS_URL,
+        this.config,
         'producer',
         { enableOfflineQueue: true },
         (error) => this.logger.warn({ err: error.message }, 'order events subscriber error'),
+        { shardedSubscribers: true },
       );
-      this.subscriber.on('message', (channel: string, message: string) => {
+      this.subscriber.on(this.sharded ? 'smessage' : 'message', (channel: string, message: string) => {
         const listeners = this.listeners.get(channel);
         if (!listeners) return;
         let event: OrderEvent;
@@ -54,8 +59,10 @@ export class OrderEventsListener {
     }
     listeners.add(listener);
     if (listeners.size === 1) {
-      await withTimeout(this.connection().subscribe(channel), 1000, 'subscribing to order events').catch(
-        (error: unknown) => this.logger.warn({ err: error }, 'could not subscribe to order events'),
+      const connection = this.connection();
+      const subscribed = this.sharded ? connection.ssubscribe(channel) : connection.subscribe(channel);
+      await withTimeout(subscribed, 1000, 'subscribing to order events').catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not subscribe to order events'),
       );
     }
     return () => {
@@ -64,7 +71,11 @@ export class OrderEventsListener {
       current.delete(listener);
       if (current.size === 0) {
         this.listeners.delete(channel);
-        this.subscriber?.unsubscribe(channel).catch(() => undefined);
+        const subscriber = this.subscriber;
+        if (subscriber)
+          (this.sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel)).catch(
+            () => undefined,
+          );
       }
     };
   }

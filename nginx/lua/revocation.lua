@@ -2,9 +2,10 @@
 -- had their role changed (per-user cutoff), or because its login ended (per-login record)?
 --
 -- The BFF writes the records (shared/session-revocation.ts, which also names the keys: gateway.json carries
--- their prefixes). Each check costs at most one round trip to Redis: MGET <user key> <login key>, over a
--- pooled cosocket (setkeepalive) with short timeouts. The answer is cached in a per-worker Lua table keyed
--- by user and login for at most cacheSeconds (≤ 1 s), so a revocation reaches every worker within a second.
+-- their prefixes). Each check costs one round trip to Redis: MGET <user key> <login key> (on Redis Cluster
+-- after a MOVED redirect, followed once per worker: see fetch), over a pooled cosocket (setkeepalive) with
+-- short timeouts. The answer is cached in a per-worker Lua table keyed by user and login for at most
+-- cacheSeconds (≤ 1 s), so a revocation reaches every worker within a second.
 --
 -- No lua-resty-redis: Debian does not package it, so this speaks the few RESP2 commands it needs itself
 -- (AUTH and SELECT once per new connection, pipelined with the first MGET).
@@ -100,7 +101,7 @@ function _M.init(conf)
   settings = {
     host = need_string('host'),
     port = port,
-    pool = 'revocation:' .. conf.host .. ':' .. port .. ':' .. db,
+    db = db,
     handshake = concat(handshake),
     handshake_replies = #handshake,
     user_prefix = need_string('userKeyPrefix'),
@@ -141,17 +142,35 @@ local function read_simple_or_bulk(sock)
   return nil, 'unexpected reply ' .. sub(line, 1, 32)
 end
 
--- Both records of one token, in one round trip. Returns user_cutoff_ms (number or false), login_revoked
--- (boolean); or nil, error when Redis could not answer.
-local function fetch(user_id, login_id)
+-- On Redis Cluster (the BFF's REDIS_CLUSTER_NODES) the configured node may not hold the records' slot and
+-- answers -MOVED <slot> <host>:<port>. Both records carry one hash tag (shared/session-revocation.ts), so
+-- one slot: the gateway follows the redirect and remembers that node in this worker (`redirected`). Should
+-- the remembered node fail (a failover), it asks the configured node again, which redirects to the slot's
+-- new primary. -ASK (a slot being migrated) is followed for that one request, with ASKING first.
+local redirected -- { host, port } of the node that holds the records, or nil: the configured one
+
+local function parse_redirect(line)
+  local kind, host, port = line:match('^%-(%u+) %d+ (.+):(%d+)$')
+  if (kind == 'MOVED' or kind == 'ASK') and host and host ~= '' then
+    return kind, host, tonumber(port)
+  end
+  return nil
+end
+
+-- One MGET of both records on one node. Returns cutoff, login on success (see fetch); nil, error when it
+-- could not answer; or nil, error, kind, host, port when the node redirected (MOVED/ASK).
+local function query(host, port, user_id, login_id, asking)
   local sock = tcp()
   sock:settimeouts(settings.timeout_ms, settings.timeout_ms, settings.timeout_ms)
-  local ok, err = sock:connect(settings.host, settings.port, { pool = settings.pool })
+  local ok, err = sock:connect(host, port, { pool = 'revocation:' .. host .. ':' .. port .. ':' .. settings.db })
   if not ok then
     return nil, 'connect: ' .. tostring(err)
   end
   local fresh = sock:getreusedtimes() == 0
   local request = command('MGET', settings.user_prefix .. user_id, settings.login_prefix .. login_id)
+  if asking then
+    request = command('ASKING') .. request
+  end
   if fresh and settings.handshake_replies > 0 then
     request = settings.handshake .. request
   end
@@ -160,21 +179,26 @@ local function fetch(user_id, login_id)
     sock:close()
     return nil, 'send: ' .. tostring(send_err)
   end
-  if fresh then
-    for _ = 1, settings.handshake_replies do
-      local reply, reply_err = read_simple_or_bulk(sock)
-      if not reply then
-        sock:close()
-        return nil, 'handshake: ' .. tostring(reply_err)
-      end
+  local replies = (fresh and settings.handshake_replies or 0) + (asking and 1 or 0)
+  for _ = 1, replies do
+    local reply, reply_err = read_simple_or_bulk(sock)
+    if not reply then
+      sock:close()
+      return nil, 'handshake: ' .. tostring(reply_err)
     end
   end
   local header, header_err = sock:receive('*l')
   if header ~= '*2' then
-    sock:close()
     if header and byte(header, 1) == 45 then
+      local kind, to_host, to_port = parse_redirect(header)
+      if kind then
+        sock:setkeepalive(POOL_IDLE_MS, POOL_SIZE)
+        return nil, 'redis error: ' .. sub(header, 2), kind, to_host, to_port
+      end
+      sock:close()
       return nil, 'redis error: ' .. sub(header, 2)
     end
+    sock:close()
     return nil, 'MGET: ' .. tostring(header_err or ('unexpected reply ' .. sub(header, 1, 32)))
   end
   local cutoff, cutoff_err = read_simple_or_bulk(sock)
@@ -188,6 +212,31 @@ local function fetch(user_id, login_id)
     return nil, 'MGET: ' .. tostring(login_err)
   end
   sock:setkeepalive(POOL_IDLE_MS, POOL_SIZE)
+  return cutoff, login
+end
+
+-- Both records of one token, in one round trip (two or three when a cluster node redirects). Returns
+-- user_cutoff_ms (number or false), login_revoked (boolean); or nil, error when Redis could not answer.
+local function fetch(user_id, login_id)
+  local host, port = settings.host, settings.port
+  if redirected then
+    host, port = redirected.host, redirected.port
+  end
+  local cutoff, login, kind, to_host, to_port = query(host, port, user_id, login_id, false)
+  if cutoff == nil and kind == nil and redirected then
+    -- The remembered node failed: start again from the configured one.
+    redirected = nil
+    cutoff, login, kind, to_host, to_port = query(settings.host, settings.port, user_id, login_id, false)
+  end
+  if cutoff == nil and kind ~= nil then
+    if kind == 'MOVED' then
+      redirected = { host = to_host, port = to_port }
+    end
+    cutoff, login = query(to_host, to_port, user_id, login_id, kind == 'ASK')
+  end
+  if cutoff == nil then
+    return nil, login
+  end
 
   local cutoff_ms = false
   if cutoff then

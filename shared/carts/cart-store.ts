@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { productSummaryKey, type ProductSummary } from '../product-cache';
 import { appKey, type Redis } from '../redis';
+import { getMany, isClustered, unlinkMany } from '../redis-keys';
 import type { CartLine } from './carts.repository';
 
 /**
@@ -56,8 +57,9 @@ const APPLY_IF_NEWER_SHA = createHash('sha1').update(APPLY_IF_NEWER).digest('hex
 
 /**
  * The read path in one round trip: the cart hash, and the cached summary of each of its products (MGET on
- * keys built from ARGV[1] + product id). Building keys inside a script is fine on one Redis; on Redis
- * Cluster the cart and summary keys would need a shared hash tag.
+ * keys built from ARGV[1] + product id). Building keys inside a script is fine on one Redis only: on Redis
+ * Cluster the summaries are spread over every slot (one hot slot for the whole catalogue would be worse), so
+ * there the read is HGETALL, then the summaries key by key (two round trips; shared/redis-keys).
  */
 const READ_WITH_SUMMARIES = `
 local hash = redis.call('HGETALL', KEYS[1])
@@ -121,6 +123,25 @@ export function cartStore(redis: Redis, prefix: string) {
   if (productSummaryKey(prefix, 12345) !== `${summaryKeyBase}12345`)
     throw new Error('cart-store: product summary keys are no longer <base><id>; update READ_WITH_SUMMARIES');
 
+  /** readWithSummaries on a cluster: the hash, then its products' summaries (each its own slot). */
+  async function readWithSummariesKeyByKey(key: string): Promise<StoredCartWithSummaries | undefined> {
+    const cart = parseHash(Object.entries(await redis.hgetall(key)).flat());
+    if (!cart) return undefined;
+    const ids = cart.lines.map((line) => line.productId);
+    const cached = await getMany(
+      redis,
+      ids.map((id) => `${summaryKeyBase}${id}`),
+    );
+    const summaries = new Map<number, ProductSummary>();
+    const missing: number[] = [];
+    ids.forEach((id, index) => {
+      const value = cached[index];
+      if (value) summaries.set(id, JSON.parse(value) as ProductSummary);
+      else missing.push(id);
+    });
+    return { cart, summaries, missing };
+  }
+
   return {
     keyOf(owner: CartKeyOwner): string {
       return 'userId' in owner
@@ -139,6 +160,7 @@ export function cartStore(redis: Redis, prefix: string) {
      * does not hold the cart.
      */
     async readWithSummaries(key: string): Promise<StoredCartWithSummaries | undefined> {
+      if (isClustered(redis)) return readWithSummariesKeyByKey(key);
       const reply = (await evalScript(redis, READ_WITH_SUMMARIES, READ_WITH_SUMMARIES_SHA, key, [
         summaryKeyBase,
       ])) as [string[], (string | null)[]] | [];
@@ -180,9 +202,13 @@ export function cartStore(redis: Redis, prefix: string) {
       return written === 1;
     },
 
-    /** Drops keys, so the next read rebuilds them from MySQL. */
+    /**
+     * Drops keys, so the next read rebuilds them from MySQL. Several carts (a merge drops the user's and the
+     * guest's) are separate slots on a cluster: dropped one by one there, which is as safe, since each drop
+     * only makes the next read rebuild its cart.
+     */
     async invalidate(...keys: string[]): Promise<void> {
-      if (keys.length > 0) await redis.unlink(...keys);
+      await unlinkMany(redis, keys);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { appKey, type Redis } from '../redis';
+import { isClustered } from '../redis-keys';
 import type { OrderStatus } from './order-state-machine';
 
 /** A state change of one order, published by the workers for `Prefer: wait` and the SSE stream. */
@@ -19,7 +20,10 @@ export async function publishOrderEvent(
   event: Omit<OrderEvent, 'at'>,
 ): Promise<void> {
   const message: OrderEvent = { ...event, at: new Date().toISOString() };
-  await redis
-    .publish(orderEventsChannel(prefix, event.orderId), JSON.stringify(message))
-    .catch(() => undefined);
+  const channel = orderEventsChannel(prefix, event.orderId);
+  // On a cluster, sharded pub/sub: the message goes to the channel's shard only, not to every node.
+  const published = isClustered(redis)
+    ? redis.spublish(channel, JSON.stringify(message))
+    : redis.publish(channel, JSON.stringify(message));
+  await published.catch(() => undefined);
 }

@@ -65,7 +65,10 @@ export async function startStack(options: StackOptions): Promise<TestStack> {
     issuer: bff.config.JWT_ISSUER,
     audience: bff.config.JWT_AUDIENCE,
     gatewaySecret: bff.config.GATEWAY_SECRET,
-    redis: { url: bff.config.REDIS_URL, prefix },
+    // On a cluster the gateway starts from its first seed node (and follows MOVED to the records' slot).
+    redis: bff.config.REDIS_CLUSTER_NODES
+      ? { url: `redis://${bff.config.REDIS_CLUSTER_NODES[0]}`, prefix, cluster: true }
+      : { url: bff.config.REDIS_URL, prefix },
     workerProcesses: 1,
     rateLimits: { authPerMinute: 6000, burst: 1000 },
     ...options.gateway,
