@@ -22,7 +22,10 @@ RUN npm ci
 # --- compile: tsc -p tsconfig.build.json -> dist/ (same folder layout as the sources) ---------------
 FROM deps AS build
 COPY . .
+# The admin console too (admin-ui/dist, built by Vite), for the gateway image.
 RUN npm run build \
+ && node scripts/build-admin-ui.mjs --force \
+ && test -f admin-ui/dist/index.html \
  && test -f dist/bff/main.js \
  && test -f dist/workers/main.js \
  && test -f dist/fakes/main.js \
@@ -77,6 +80,8 @@ COPY --from=build /app/dist ./dist
 # dist/nginx once compiled; tsc does not copy non-TypeScript files, so they are put there here.
 COPY nginx/nginx.conf.template ./dist/nginx/nginx.conf.template
 COPY nginx/lua ./dist/nginx/lua
+# The admin console nginx serves under /admin/: render.ts looks for it at <its dir>/../admin-ui/dist.
+COPY --from=build /app/admin-ui/dist ./dist/admin-ui/dist
 # nginx/run.ts uses <its dir>/.run as the nginx prefix (conf/, logs/, temp/): the only writable path.
 RUN mkdir -p dist/nginx/.run && chown node:node dist/nginx/.run
 USER node

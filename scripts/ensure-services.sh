@@ -119,7 +119,8 @@ log "nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///') with the Lua module 
 # --- chromium, for the admin console's browser tests (playwright-core drives /usr/bin/chromium) -----
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt_install chromium
+    # A Korean font too, so that the console's pages and screenshots render Hangul.
+    apt_install chromium fonts-nanum
   else
     log "WARNING: /usr/bin/chromium is missing: the admin console's browser tests (test/admin-console) will fail." \
       "Install it with: sudo apt-get install -y chromium"

@@ -5,7 +5,8 @@ export type UserStatus = 'active' | 'suspended';
 
 export interface SessionUser {
   id: number;
-  email: string;
+  /** null for an account that signed up through an external provider without an e-mail. */
+  email: string | null;
   role: Role;
   name?: string | null;
 }
