@@ -108,6 +108,28 @@ export function loggableProviderError(error: string): string {
 }
 
 /**
+ * Why a provider call failed, for the log: the error classes down the cause chain with their codes and the
+ * provider's error code (sanitized), never a message (a provider's prose, or a code in a URL, could be in it).
+ */
+export function failureSummary(error: unknown): string {
+  const links: string[] = [];
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    const { code, error: providerError } = current as { code?: unknown; error?: unknown };
+    links.push(
+      [
+        current.name,
+        typeof code === 'string' ? loggableProviderError(code) : undefined,
+        typeof providerError === 'string' ? loggableProviderError(providerError) : undefined,
+      ]
+        .filter((part) => part !== undefined)
+        .join(':'),
+    );
+    current = current.cause;
+  }
+  return links.join(' <- ') || 'unknown';
+}
+
+/**
  * External login and account linking for every enabled provider (bff/auth/providers): OpenID Connect ones
  * (authorization code + PKCE + state + nonce, through openid-client) and Naver's OAuth 2.0. The pending
  * login lives in Redis under its state, once: any BFF instance can finish a login another one started, and
@@ -241,7 +263,10 @@ export function oauthService(ctx: Pick<BffContext, 'db' | 'redis' | 'config' | '
           checksOf(providerId, params.state, pending),
         )
         .catch((error: unknown) => {
-          ctx.logger.warn({ err: error, provider: providerId }, 'OAuth code exchange failed');
+          ctx.logger[error instanceof OAuthFailedError ? 'info' : 'warn'](
+            { provider: providerId, reason: failureSummary(error) },
+            'The identity provider did not confirm the login',
+          );
           throw error;
         });
       if (profile.subject.length === 0 || profile.subject.length > SUBJECT_MAX_LENGTH)

@@ -2,7 +2,8 @@
  * Google sign-in (OpenID Connect) end to end through the gateway against the Google fake (#17), and the page
  * a browser lands on at the end of the login (#20).
  */
-import { uniqueEmail } from '../support/stack';
+import { appKey } from '../../shared/redis';
+import { call, uniqueEmail } from '../support/stack';
 import {
   authorize,
   begin,
@@ -25,6 +26,23 @@ describe('Google sign-in through the gateway', () => {
     await env?.close();
   });
   const actAs = (user: Record<string, unknown>) => control(env.fake, { user, deny: false, down: false });
+
+  // First in this file: the BFF has not discovered Google yet.
+  it('when Google is down at the first start (discovery), then 503 PROVIDER_UNAVAILABLE and no state; once it is back, start works', async () => {
+    const states = () =>
+      env.stack.bff.ctx.redis.keys(appKey(env.stack.env.REDIS_PREFIX!, 'oauth', 'state', '*'));
+    await control(env.fake, { down: true });
+
+    const down = await call(env.stack.url, 'GET', '/api/auth/oauth/google/start');
+    await control(env.fake, { down: false });
+    const up = await call(env.stack.url, 'GET', '/api/auth/oauth/google/start');
+
+    expect(down.status).toBe(503);
+    expect(down.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', requestId: expect.any(String) });
+    expect(down.headers.get('set-cookie')).toBeNull();
+    expect(up.status).toBe(302);
+    expect(await states()).toHaveLength(1);
+  });
 
   it('when a new Google user with a verified e-mail signs in, then tokens and an account with that e-mail', async () => {
     const email = uniqueEmail('google');

@@ -1,7 +1,6 @@
 import type { Config } from '../../../shared/config';
 import type { LoginProvider } from './login-provider';
-import { normalisedEmail } from './login-provider';
-import { oidcLoginProvider } from './oidc-provider';
+import { oidcLoginProvider, standardOidcProfile } from './oidc-provider';
 
 /**
  * 'fake': the generic OpenID Connect provider of development and tests (fakes/oidc-provider.ts), or any
@@ -17,11 +16,6 @@ export function fakeProvider(config: Config): LoginProvider | undefined {
     clientSecret: config.OIDC_CLIENT_SECRET,
     scope: 'openid email profile',
     fetchUserInfo: false,
-    profile: ({ idToken }) => ({
-      subject: idToken.sub,
-      email: normalisedEmail(idToken.email),
-      emailVerified: idToken.email_verified === true,
-      name: typeof idToken.name === 'string' ? idToken.name : undefined,
-    }),
+    profile: standardOidcProfile,
   });
 }

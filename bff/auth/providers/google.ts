@@ -1,6 +1,6 @@
 import type { Config } from '../../../shared/config';
-import { normalisedEmail, type LoginProvider } from './login-provider';
-import { oidcLoginProvider } from './oidc-provider';
+import type { LoginProvider } from './login-provider';
+import { oidcLoginProvider, standardOidcProfile } from './oidc-provider';
 
 /**
  * Google sign-in (OpenID Connect, issuer https://accounts.google.com). With the `email` scope the ID token
@@ -17,11 +17,6 @@ export function googleProvider(config: Config): LoginProvider | undefined {
     clientSecret: config.GOOGLE_CLIENT_SECRET,
     scope: 'openid email profile',
     fetchUserInfo: false,
-    profile: ({ idToken }) => ({
-      subject: idToken.sub,
-      email: normalisedEmail(idToken.email),
-      emailVerified: idToken.email_verified === true,
-      name: typeof idToken.name === 'string' ? idToken.name : undefined,
-    }),
+    profile: standardOidcProfile,
   });
 }

@@ -1,6 +1,20 @@
 import type { Config } from '../../../shared/config';
-import { e164Phone, normalisedEmail, type LoginProvider } from './login-provider';
-import { oidcLoginProvider } from './oidc-provider';
+import { e164Phone, normalisedEmail, type ExternalProfile, type LoginProvider } from './login-provider';
+import { oidcLoginProvider, type OidcClaims } from './oidc-provider';
+
+/** Kakao's ID token and UserInfo in the shop's terms (see below). */
+export function kakaoProfile({ idToken, userInfo }: OidcClaims): ExternalProfile {
+  const email = normalisedEmail(userInfo?.email ?? idToken.email);
+  const nickname = userInfo?.nickname ?? idToken.nickname;
+  return {
+    subject: idToken.sub,
+    email,
+    emailVerified:
+      email !== undefined && userInfo?.email_verified === true && normalisedEmail(userInfo.email) === email,
+    name: typeof nickname === 'string' ? nickname : undefined,
+    phone: e164Phone(userInfo?.phone_number),
+  };
+}
 
 /**
  * Kakao Login with OpenID Connect enabled (issuer https://kauth.kakao.com). Kakao's ID token carries `sub`
@@ -20,19 +34,6 @@ export function kakaoProvider(config: Config): LoginProvider | undefined {
     clientSecret: config.KAKAO_CLIENT_SECRET,
     scope: 'openid account_email profile_nickname',
     fetchUserInfo: true,
-    profile: ({ idToken, userInfo }) => {
-      const email = normalisedEmail(userInfo?.email ?? idToken.email);
-      const nickname = userInfo?.nickname ?? idToken.nickname;
-      return {
-        subject: idToken.sub,
-        email,
-        emailVerified:
-          email !== undefined &&
-          userInfo?.email_verified === true &&
-          normalisedEmail(userInfo.email) === email,
-        name: typeof nickname === 'string' ? nickname : undefined,
-        phone: e164Phone(userInfo?.phone_number),
-      };
-    },
+    profile: kakaoProfile,
   });
 }

@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { OAuthFailedError, ProviderUnavailableError, providerUnavailableIn } from '../oauth.errors';
 import {
   PROVIDER_TIMEOUT_MS,
+  normalisedEmail,
   providerFetch,
   type AuthorizationResponse,
   type ExternalProfile,
@@ -13,6 +14,16 @@ import {
 export interface OidcClaims {
   idToken: oidc.IDToken;
   userInfo?: oidc.UserInfoResponse;
+}
+
+/** The standard claims as Google and the dev provider send them: the e-mail counts when `email_verified` is true. */
+export function standardOidcProfile({ idToken }: OidcClaims): ExternalProfile {
+  return {
+    subject: idToken.sub,
+    email: normalisedEmail(idToken.email),
+    emailVerified: idToken.email_verified === true && normalisedEmail(idToken.email) !== undefined,
+    name: typeof idToken.name === 'string' ? idToken.name : undefined,
+  };
 }
 
 export interface OidcProviderSettings {
