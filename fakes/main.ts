@@ -2,7 +2,6 @@
  * Starts the three fake providers for local runs (`npm run fakes`, and `npm start` through the stack
  * runner). Configuration comes from the environment only, so it does not depend on shared/config.
  */
-import pino from 'pino';
 import type { CallRecord, StartedFake } from './fake-server';
 import { startInboxPage, type FakeInbox } from './inbox-page';
 import { startGoogleFake } from './oauth/google';
@@ -11,10 +10,12 @@ import { startNaverFake } from './oauth/naver';
 import { startOidcProvider } from './oidc-provider';
 import { startPaymentGateway } from './payment-gateway';
 import { startSmsProvider } from './sms-provider';
+import { createLogger } from '../shared/logger';
 import { toKoreanDomesticNumber } from '../shared/solapi';
 
 // ISO 8601 UTC with milliseconds, like the BFF and the workers.
-const logger = pino({ base: { service: 'fakes' }, timestamp: pino.stdTimeFunctions.isoTime });
+// (shared/logger: JSON lines, pretty at a terminal; docs/logging.md.)
+const logger = createLogger({ level: 'info', name: 'fakes' });
 
 /** One JSON line per call, so a request id can be followed from the BFF or a worker into the provider. */
 const logCallsOf =

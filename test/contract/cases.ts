@@ -251,6 +251,22 @@ export const contractCases: ContractCase[] = [
       c.call('POST', '/api/auth/sms/send', { token: (await loggedIn(c)).accessToken, body: {} }),
   },
   {
+    operation: 'GET /api/auth/sms/status',
+    name: 'no code pending',
+    expectStatus: 200,
+    run: async (c) => c.call('GET', '/api/auth/sms/status', { token: (await loggedIn(c)).accessToken }),
+  },
+  {
+    operation: 'GET /api/auth/sms/status',
+    name: 'a code just asked for',
+    expectStatus: 200,
+    run: async (c) => {
+      const { accessToken } = await loggedIn(c);
+      await c.call('POST', '/api/auth/sms/send', { token: accessToken, body: {} });
+      return c.call('GET', '/api/auth/sms/status', { token: accessToken });
+    },
+  },
+  {
     operation: 'POST /api/auth/sms/verify',
     name: 'no code pending',
     expectStatus: 422,
