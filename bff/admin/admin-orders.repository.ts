@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { OrderStatus } from '../../shared/orders/order-state-machine';
+import { escapeLike } from '../catalogue/search-terms';
 import type { InstantBounds } from './date-range';
 
 export interface AdminOrderListRow {
@@ -33,6 +34,7 @@ export function adminOrdersRepository(db: Knex) {
   return {
     /** Newest first, keyset-paginated on id; the date range applies to created_at. */
     list(filter: {
+      q?: string;
       status?: OrderStatus;
       userId?: number;
       created: InstantBounds;
@@ -56,6 +58,14 @@ export function adminOrdersRepository(db: Knex) {
         )
         .orderBy('o.id', 'desc')
         .limit(filter.limit + 1);
+      if (filter.q !== undefined) {
+        const { q } = filter;
+        // The e-mail prefix is a range of the users' unique e-mail index; an all-digit q may be an order id.
+        query.where((match) => {
+          match.whereRaw(`u.email LIKE ? ESCAPE '!'`, [`${escapeLike(q)}%`]);
+          if (/^[1-9][0-9]{0,15}$/.test(q)) match.orWhere('o.id', Number(q));
+        });
+      }
       if (filter.status) query.where('o.status', filter.status);
       if (filter.userId !== undefined) query.where('o.user_id', filter.userId);
       if (filter.created.gte) query.where('o.created_at', '>=', filter.created.gte);

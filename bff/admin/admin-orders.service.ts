@@ -7,6 +7,8 @@ import { adminOrdersRepository } from './admin-orders.repository';
 import { instantBounds } from './date-range';
 import { decodeIdCursor, pageOf } from '../http/keyset-cursor';
 import { orderJobHistory } from './order-jobs';
+import { orderTimeline } from './order-timeline';
+import type { OrderEventSource } from '../orders/order-events.stream';
 
 const parseJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
@@ -15,9 +17,32 @@ export function adminOrdersService(ctx: Pick<BffContext, 'db' | 'config' | 'queu
   const reads = adminOrdersRepository(ctx.db);
   const orders = ordersRepository(ctx.db);
 
+  async function findAny(orderId: number): Promise<OrderRow> {
+    const order = await orders.findById(orderId);
+    if (!order) throw new NotFoundError(`Order ${orderId} not found`);
+    return order;
+  }
+
+  /** The order-event stream's reads for an admin: any order, whoever placed it. */
+  const eventSource: OrderEventSource = {
+    findMine: (_adminId, orderId) => findAny(orderId),
+    async get(_adminId, orderId) {
+      const order = await findAny(orderId);
+      return {
+        id: Number(order.id),
+        status: order.status,
+        failureReason: order.failure_reason,
+        updatedAt: order.updated_at,
+      };
+    },
+  };
+
   return {
+    eventSource,
+
     async list(query: ListOrdersQuery) {
       const rows = await reads.list({
+        q: query.q,
         status: query.status,
         userId: query.userId,
         created: instantBounds(query, ctx.config.SHOP_TIME_ZONE),
@@ -48,8 +73,7 @@ export function adminOrdersService(ctx: Pick<BffContext, 'db' | 'config' | 'queu
      * not answer, the rest is still shown, with `jobs: null` and the reason.
      */
     async detail(orderId: number) {
-      const order: OrderRow | undefined = await orders.findById(orderId);
-      if (!order) throw new NotFoundError(`Order ${orderId} not found`);
+      const order = await findAny(orderId);
       const [items, payments, stockMoves, user] = await Promise.all([
         orders.items(orderId),
         reads.payments(orderId),
@@ -101,6 +125,33 @@ export function adminOrdersService(ctx: Pick<BffContext, 'db' | 'config' | 'queu
         },
         jobs,
         ...(jobsError ? { jobsError } : {}),
+        timeline: orderTimeline({
+          order: {
+            status: order.status,
+            failureReason: order.failure_reason,
+            createdAt: order.created_at,
+            updatedAt: order.updated_at,
+            confirmedAt: order.confirmed_at,
+            cancelRequestedAt: order.cancel_requested_at,
+            cancelledAt: order.cancelled_at,
+          },
+          payments: payments.map((payment) => ({
+            kind: payment.kind,
+            status: payment.status,
+            amount: payment.amount,
+            attempts: payment.attempts,
+            lastError: payment.last_error,
+            createdAt: payment.created_at,
+            updatedAt: payment.updated_at,
+          })),
+          stockMoves: stockMoves.map((move) => ({
+            productId: Number(move.product_id),
+            kind: move.kind,
+            quantity: move.quantity,
+            at: move.created_at,
+          })),
+          jobs: jobs ?? [],
+        }),
       };
     },
   };

@@ -138,6 +138,20 @@ const orderJob = z
   })
   .meta({ id: 'OrderJob' });
 
+const timelineEntry = z
+  .strictObject({
+    at: timestamp,
+    type: z.enum(['status', 'cancel', 'payment', 'stock', 'job']),
+    status: orderStatus.optional().meta({ description: 'For status entries: the state entered' }),
+    summary: z.string().meta({ description: 'One English sentence' }),
+    exact: z.boolean().meta({
+      description:
+        'False when the time is read off another record: STOCK_RESERVED takes its reserve ledger row’s time, ' +
+        'REJECTED and PAYMENT_FAILED the order’s last update',
+    }),
+  })
+  .meta({ id: 'OrderTimelineEntry' });
+
 const adminOrderDetail = z
   .strictObject({
     id,
@@ -295,7 +309,9 @@ export const adminRouteDocs: RouteDoc[] = [
     operationId: 'listAllOrders',
     method: 'get',
     path: '/api/admin/orders',
-    summary: 'Every user’s orders, newest first (filters: status, userId, created from/to)',
+    summary: 'Every user’s orders, newest first (filters: q, status, userId, created from/to)',
+    description:
+      "q is an order id (exact) or the start of the customer's e-mail; all-digit q matches either.",
     tag: 'admin-orders',
     auth: 'admin',
     query: listOrdersQuery,
@@ -324,10 +340,30 @@ export const adminRouteDocs: RouteDoc[] = [
             description: 'Oldest first, as BullMQ still holds them; null when Redis does not answer',
           }),
           jobsError: z.string().optional().meta({ description: 'Why jobs is null' }),
+          timeline: z.array(timelineEntry).meta({
+            description:
+              'The story oldest first: state changes, cancel request, stock moves, payment attempts and jobs',
+          }),
         }),
       },
     },
     errors: [400, 404],
+  },
+  {
+    operationId: 'streamAdminOrderEvents',
+    method: 'get',
+    path: '/api/admin/orders/:id/events',
+    summary: 'Server-Sent Events for any order: its state, then each change until it settles',
+    description:
+      'The same stream as GET /api/orders/:id/events (`event: status` lines with JSON data), for any user’s ' +
+      'order. The admin’s open streams count against their own cap (429 TOO_MANY_STREAMS beyond it).',
+    tag: 'admin-orders',
+    auth: 'admin',
+    params: idParams,
+    responses: {
+      200: { description: '`event: status` lines with JSON data', contentType: 'text/event-stream' },
+    },
+    errors: [400, 404, 429, 503],
   },
   {
     operationId: 'getSalesStats',

@@ -16,6 +16,8 @@ import { adminStatsService } from './admin-stats.service';
 import { adminUsersService } from './admin-users.service';
 import { DASHBOARD_COOKIE, dashboardCookie, dashboardCookieScope } from './dashboard-session';
 import { DASHBOARD_PATH } from './queue-dashboard';
+import { streamOrderEvents } from '../orders/order-events.stream';
+import { orderStreamSlots } from '../orders/order-stream-slots';
 
 /**
  * The admin API under /api/admin. The gateway already requires role admin there; every route checks it again
@@ -25,6 +27,7 @@ export function adminRoutes(ctx: BffContext): Router {
   const users = adminUsersService(ctx);
   const orders = adminOrdersService(ctx);
   const stats = adminStatsService(ctx);
+  const streamSlots = orderStreamSlots(ctx);
   const router = Router();
 
   router.get('/api/admin/users', async (req, res) => {
@@ -66,6 +69,17 @@ export function adminRoutes(ctx: BffContext): Router {
     requireAdmin(req);
     const { id } = parseInput(idParams, req.params, 'order id');
     res.json(await orders.detail(id));
+  });
+
+  // The customer's order-event stream for any order; the admin's open streams count against their own cap.
+  router.get('/api/admin/orders/:id/events', async (req, res) => {
+    const { userId } = requireAdmin(req);
+    const { id } = parseInput(idParams, req.params, 'order id');
+    await streamOrderEvents(res, userId, id, {
+      orders: orders.eventSource,
+      events: ctx.orderEvents,
+      slots: streamSlots,
+    });
   });
 
   router.get('/api/admin/stats/sales', async (req, res) => {

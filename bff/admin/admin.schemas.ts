@@ -62,6 +62,14 @@ export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 export const updateUserBody = z.strictObject({ role: z.enum(USER_ROLES) });
 
 export const listOrdersQuery = z.object({
+  /** An order id (exact), or the start of the customer's e-mail. */
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .optional()
+    .meta({ description: "An order id, or the start of the customer's e-mail (case-insensitive)" }),
   status: z.enum(ORDER_STATUSES).optional(),
   userId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   from: dayOrInstant.optional(),

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { isSettled } from '../../shared/orders/order-state-machine';
-import type { OrderView, OrdersService } from './orders.service';
+import type { OrderView } from './orders.service';
 import type { OrderEventsListener } from './order-events.listener';
 import { ORDER_STREAM_LEASE_MS, type OrderStreamSlots } from './order-stream-slots';
 
@@ -8,6 +8,18 @@ import { ORDER_STREAM_LEASE_MS, type OrderStreamSlots } from './order-stream-slo
 const HEARTBEAT_MS = Math.min(15_000, ORDER_STREAM_LEASE_MS / 3);
 const POLL_MS = 5_000;
 const MAX_STREAM_MS = 10 * 60_000;
+
+/**
+ * What a stream reads: `findMine` checks the caller may see the order (404 otherwise), `get` reads its state.
+ * The customer's stream passes the orders service; the admin's reads any order.
+ */
+export interface OrderEventSource {
+  findMine(userId: number, orderId: number): Promise<unknown>;
+  get(
+    userId: number,
+    orderId: number,
+  ): Promise<Pick<OrderView, 'id' | 'status' | 'failureReason' | 'updatedAt'>>;
+}
 
 /**
  * Server-Sent Events for one order: the current state at once, then every change, until the order
@@ -19,7 +31,7 @@ export async function streamOrderEvents(
   res: Response,
   userId: number,
   orderId: number,
-  deps: { orders: OrdersService; events: OrderEventsListener; slots: OrderStreamSlots },
+  deps: { orders: OrderEventSource; events: OrderEventsListener; slots: OrderStreamSlots },
 ): Promise<void> {
   await deps.orders.findMine(userId, orderId);
   const slot = await deps.slots.acquire(userId);
@@ -33,7 +45,7 @@ export async function streamOrderEvents(
   let lastSent = '';
   let closed = false;
   let checking = Promise.resolve();
-  const send = (order: OrderView) => {
+  const send = (order: Pick<OrderView, 'id' | 'status' | 'failureReason' | 'updatedAt'>) => {
     const key = `${order.status}|${order.failureReason ?? ''}`;
     if (key === lastSent || closed) return;
     lastSent = key;

@@ -1130,6 +1130,31 @@ export const contractCases: ContractCase[] = [
     },
   },
   {
+    operation: 'GET /api/admin/orders/:id/events',
+    name: 'a settled order, any user’s',
+    expectStatus: 200,
+    run: async (c) => {
+      const orderId = await placedOrder(c);
+      const response = await fetch(`${c.stack.url}/api/admin/orders/${orderId}/events`, {
+        headers: { authorization: `Bearer ${c.admin.token}` },
+        signal: AbortSignal.timeout(15_000),
+      });
+      return { status: response.status, headers: response.headers, body: await response.text() };
+    },
+  },
+  {
+    operation: 'GET /api/admin/orders/:id/events',
+    name: 'an unknown order',
+    expectStatus: 404,
+    run: (c) => c.call('GET', '/api/admin/orders/999999999/events', { token: c.admin.token }),
+  },
+  {
+    operation: 'GET /api/admin/orders',
+    name: 'search by e-mail prefix',
+    expectStatus: 200,
+    run: (c) => c.call('GET', `/api/admin/orders?q=${c.user.email.slice(0, 6)}`, { token: c.admin.token }),
+  },
+  {
     operation: 'GET /api/admin/orders/:id',
     name: 'an unknown order',
     expectStatus: 404,
