@@ -65,7 +65,8 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
       const jobId = `sms-${userId}-${randomUUID()}`;
       await codeStore(async () => {
         const cooled = await ctx.redis.set(cooldownKey(userId), '1', 'EX', RESEND_COOLDOWN_SECONDS, 'NX');
-        if (cooled === null) {
+        // A code whose SMS was refused never arrived: asking again (say, with a corrected number) need not wait.
+        if (cooled === null && !(await previousSmsFailed(userId))) {
           const ttl = await ctx.redis.ttl(cooldownKey(userId));
           throw new TooManyRequestsError('Wait before asking for another code', {
             headers: { 'Retry-After': String(Math.max(ttl, 1)) },
@@ -117,6 +118,11 @@ export function smsVerificationService(ctx: Pick<BffContext, 'db' | 'redis' | 'c
   async function deliveryOf(jobId: string): Promise<SmsDeliveryRecord | undefined> {
     const raw = await ctx.redis.get(smsDeliveryKey(prefix, jobId));
     return raw === null ? undefined : (JSON.parse(raw) as SmsDeliveryRecord);
+  }
+
+  async function previousSmsFailed(userId: number): Promise<boolean> {
+    const jobId = await ctx.redis.hget(codeKey(userId), 'jobId');
+    return jobId !== null && (await deliveryOf(jobId))?.status === 'failed';
   }
 
   /** Checks a code against the pending one; returns the phone it was sent to, and spends the code. */

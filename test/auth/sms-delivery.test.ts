@@ -177,6 +177,16 @@ describe('SMS delivery through SOLAPI', () => {
       expect(traces.filter((text) => /verification code/i.test(text))).toEqual([]);
       expect(workerLogLines.some((line) => line.includes('sms refused by the provider'))).toBe(true);
       expect(sms.state.messages).toEqual([]);
+
+      // Once the cause is fixed, a new code can be asked for at once: the refused one never arrived.
+      await fetch(`${sms.url}/__reset`, { method: 'POST' });
+      const again = await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
+      expect(again.status).toBe(202);
+      await eventually(
+        async () => ((await statusOf(token)).status === 'sent' ? true : undefined),
+        10_000,
+        'the new code sent',
+      );
     },
   );
 });
