@@ -6,6 +6,7 @@ import type { BffContext } from '../context';
 import { auditRepository } from '../audit/audit.repository';
 import { requireAdmin } from '../http/identity';
 import { ValidationError } from '../../shared/errors';
+import { isCrossOrigin } from '../auth/browser-session';
 import { CrossSiteRequestError } from './admin.errors';
 
 /** Where the dashboard is mounted; the gateway admits only admins there (token or the vm_admin cookie). */
@@ -39,17 +40,18 @@ const boundedJobPages: RequestHandler = (req, _res, next) => {
 /**
  * CSRF protection for dashboard writes. A request with an Authorization header was not sent by a browser on
  * its own (it never adds one), so it passes. A cookie-authenticated one must show it comes from the
- * dashboard's own origin: `Sec-Fetch-Site: same-origin` (every current browser sends it), or, from older
- * browsers, an `Origin` equal to PUBLIC_BASE_URL's. SameSite=Strict on the cookie already keeps other sites
- * out; this check also keeps out other origins of the same site (another port or subdomain).
+ * dashboard's own origin: `Sec-Fetch-Site: same-origin` (every current browser sends it) or an `Origin`
+ * equal to PUBLIC_BASE_URL's, and neither may say otherwise (the browser-session routes' check, which has a
+ * CSRF token besides; here one of the two headers is required). SameSite=Strict on the cookie already keeps
+ * other sites out; this check also keeps out other origins of the same site (another port or subdomain).
  */
 export function dashboardCsrfGuard(publicBaseUrl: string): RequestHandler {
-  const publicOrigin = new URL(publicBaseUrl).origin;
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method) || req.get('authorization') !== undefined) return next();
-    const fetchSite = req.get('sec-fetch-site');
+    const headers = { secFetchSite: req.get('sec-fetch-site'), origin: req.get('origin') };
     const sameOrigin =
-      fetchSite !== undefined ? fetchSite === 'same-origin' : req.get('origin') === publicOrigin;
+      (headers.secFetchSite !== undefined || headers.origin !== undefined) &&
+      !isCrossOrigin(headers, publicBaseUrl);
     if (!sameOrigin)
       return next(new CrossSiteRequestError('Dashboard actions must come from the dashboard page itself'));
     next();
@@ -87,6 +89,19 @@ function auditDashboardWrites(ctx: Pick<BffContext, 'db' | 'logger'>): RequestHa
   };
 }
 
+/** Bull Board's page links Google Fonts; the dashboard must work offline, so the link is dropped. */
+const EXTERNAL_FONT_LINK = /<link[^>]*href="https:\/\/fonts\.(?:googleapis|gstatic)\.com\/[^"]*"[^>]*>\s*/g;
+
+/**
+ * Serves the board's page without external fonts (its CSS falls back to the browser's sans-serif and
+ * monospace): nothing on the dashboard is fetched from another origin.
+ */
+export const withoutExternalFonts: RequestHandler = (_req, res, next) => {
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => send(typeof body === 'string' ? body.replace(EXTERNAL_FONT_LINK, '') : body);
+  next();
+};
+
 /**
  * Bull Board over every queue of the system, as an Express app to mount at {@link DASHBOARD_PATH}. The gateway
  * lets only admins through; here the role is checked again, writes need same-origin proof when they come
@@ -114,6 +129,7 @@ export function queueDashboard(ctx: Pick<BffContext, 'db' | 'config' | 'logger' 
   dashboard.use(dashboardCsrfGuard(ctx.config.PUBLIC_BASE_URL));
   dashboard.use(boundedJobPages);
   dashboard.use(auditDashboardWrites(ctx));
+  dashboard.use(withoutExternalFonts);
   dashboard.use(board);
   return dashboard;
 }

@@ -107,8 +107,26 @@ function _M.init(path)
   revocation.init(parsed.revocation)
 end
 
+-- Where a browser goes to sign in (the admin console's login page, which sends it back to `next`).
+local LOGIN_PAGE = '/admin/login'
+
+-- A browser loading a dashboard page (not the board's own JSON calls, nor an API client): it gets the login
+-- page instead of a JSON 401/403 it cannot act on.
+local function is_dashboard_page_load()
+  local method = ngx_req.get_method()
+  if (method ~= 'GET' and method ~= 'HEAD') or sub(lower(ngx_var.uri), 1, 13) ~= '/admin/queues' then
+    return false
+  end
+  local accept = ngx_var.http_accept
+  return type(accept) == 'string' and find(lower(accept), 'text/html', 1, true) ~= nil
+end
+
 -- Gateway-generated errors share the BFF's shape: {"error":{"code","message","requestId"}}.
 local function respond_error(status, code, message, www_authenticate)
+  if (status == 401 or status == 403) and is_dashboard_page_load() then
+    ngx_header['Cache-Control'] = 'no-store'
+    return ngx.redirect(LOGIN_PAGE .. '?next=' .. ngx.escape_uri(ngx_var.request_uri), 302)
+  end
   -- The trailing newline keeps a shell prompt off the end of `curl` output, as the BFF's JSON does.
   local body = cjson.encode({
     error = { code = code, message = message, requestId = ngx_var.req_id },

@@ -151,6 +151,10 @@ describe('queue dashboard', () => {
     expect((await pause({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await pause({ 'sec-fetch-site': 'same-site' })).status).toBe(403);
     expect((await pause({ origin: 'http://evil.example' })).status).toBe(403);
+    // Both headers must agree: a same-origin claim beside another origin is refused.
+    expect((await pause({ 'sec-fetch-site': 'same-origin', origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
     expect(await notifications.isPaused()).toBe(false);
 
     expect((await pause({ 'sec-fetch-site': 'same-origin' })).status).toBe(200);
@@ -160,6 +164,35 @@ describe('queue dashboard', () => {
     });
     expect(resume.status).toBe(200);
     expect(await notifications.isPaused()).toBe(false);
+  });
+
+  it('when a browser loads a board page without an admin session, then it is sent to the console login with the page to come back to', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+    const anonymous = await board('GET', '/queue/notifications?status=failed', { headers: html });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toBe(
+      '/admin/login?next=%2Fadmin%2Fqueues%2Fqueue%2Fnotifications%3Fstatus%3Dfailed',
+    );
+    expect(anonymous.headers.get('cache-control')).toBe('no-store');
+    const asUser = await board('GET', '/', { headers: { ...html, ...cookieOf(user.token) } });
+    expect(asUser.status).toBe(302);
+    expect(asUser.headers.get('location')).toBe('/admin/login?next=%2Fadmin%2Fqueues%2F');
+    expect((await board('GET', '/', { headers: { ...html, ...cookieOf('not-a-token') } })).status).toBe(302);
+
+    // API clients and the board's own calls keep their JSON answers.
+    const api = await board('GET', '/api/queues', { headers: { accept: 'application/json' } });
+    expect(api.status).toBe(401);
+    expect(api.body.error.code).toBe('UNAUTHORIZED');
+    expect((await board('POST', '/', { headers: html })).status).toBe(401);
+    expect((await board('GET', '/', { headers: { ...html, ...cookieOf(admin.token) } })).status).toBe(200);
+  });
+
+  it('when the board page loads, then it names nothing from another origin (no external fonts or scripts)', async () => {
+    const page = await board('GET', '/', { headers: cookieOf(admin.token) });
+    expect(page.status).toBe(200);
+    expect(page.body).not.toMatch(/googleapis|gstatic/);
+    expect(page.body).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
+    expect(page.body).toContain('static/css/main.');
   });
 
   it('when an admin retries, promotes and cleans jobs through the board, then the jobs change and each action is audited', async () => {
