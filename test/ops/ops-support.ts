@@ -171,7 +171,7 @@ export function pidAlive(pid: number): boolean {
     return false;
   }
   // A zombie still answers kill(0); it has stopped all the same.
-  let stat = '';
+  let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
