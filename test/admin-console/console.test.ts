@@ -278,6 +278,26 @@ describe('the admin console in a browser', () => {
     ).toBe(200);
   });
 
+  it('when the API refuses a request, then the page says why in a sentence with the request id to quote', async () => {
+    const { page } = await signedInPage();
+    await page.goto('/admin/users');
+    await page.getByRole('heading', { name: '회원' }).waitFor();
+    await page.getByLabel('가입일 (부터)').fill('2026-12-10');
+    await page.getByLabel('가입일 (까지)').fill('2026-12-01');
+    const [answer] = await Promise.all([
+      page.waitForResponse(
+        (response) => new URL(response.url()).pathname === '/api/admin/users' && response.status() >= 400,
+      ),
+      page.getByRole('button', { name: '검색' }).click(),
+    ]);
+    const body = await answer.json();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.locator('.error-sentence').textContent()).not.toBe(body.error.message);
+    expect(await alert.locator('.error-request-id').textContent()).toBe(`요청 ID: ${body.error.requestId}`);
+    expect(body.error.requestId).toBe(answer.headers()['x-request-id']);
+  });
+
   it('when an admin opens their own account, then suspend and role change are disabled and say why', async () => {
     const { page } = await signedInPage();
     await page.goto(`/admin/users/${admin.userId}`);

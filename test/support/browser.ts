@@ -11,8 +11,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 /** Where the browser is; CHROMIUM_PATH overrides it for other systems. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT_DIR = path.join(__dirname, '..', '..', 'docs', 'admin-console');
+const ADMIN_UI_DIST = path.join(__dirname, '..', '..', 'admin-ui', 'dist');
 
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(path.join(ADMIN_UI_DIST, 'index.html'))) {
+    throw new Error('admin-ui/dist is missing: npm test builds it (pretest); else run npm run build:admin');
+  }
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `${CHROMIUM_PATH} is missing: the admin console's browser tests need chromium ` +
