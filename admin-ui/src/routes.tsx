@@ -16,8 +16,11 @@ export interface PageRoute {
 
 export const pageRoutes: PageRoute[] = [
   { path: '/', component: lazy(() => import('./pages/dashboard')), nav: 'nav.dashboard' },
-  { path: '/products', component: lazy(() => import('./pages/products')), nav: 'nav.products' },
-  { path: '/orders', component: lazy(() => import('./pages/orders')), nav: 'nav.orders' },
+  { path: '/products', component: lazy(() => import('./pages/products/product-list')), nav: 'nav.products' },
+  { path: '/products/new', component: lazy(() => import('./pages/products/product-edit')) },
+  { path: '/products/:id', component: lazy(() => import('./pages/products/product-edit')) },
+  { path: '/orders', component: lazy(() => import('./pages/orders/order-list')), nav: 'nav.orders' },
+  { path: '/orders/:id', component: lazy(() => import('./pages/orders/order-detail')) },
   { path: '/users', component: lazy(() => import('./pages/users')), nav: 'nav.users' },
   { path: '/users/:id', component: lazy(() => import('./pages/user-detail')) },
   { path: '/queues', component: lazy(() => import('./pages/queues')) },
