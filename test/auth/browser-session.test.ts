@@ -293,3 +293,39 @@ describe('browser sessions through the gateway', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('browser sessions at the gateway’s rate limits', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      label: 'browsersession_rl',
+      gateway: { rateLimits: { authPerMinute: 1, burst: 1 } },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('when sign-ins and refreshes come faster than the auth limit, then 429 RATE_LIMITED, each against its own budget; sign-out is not limited', async () => {
+    const signIn = () =>
+      call(stack.url, 'POST', '/api/auth/browser-session', {
+        body: { email: 'nobody@example.com', password: 'Wr0ngpass' },
+      });
+    expect([(await signIn()).status, (await signIn()).status]).toEqual([401, 401]);
+    const limited = await signIn();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    // Sign-in from a browser and POST /api/auth/login share one budget.
+    expect(
+      (await call(stack.url, 'POST', '/api/auth/login', { body: { email: 'a@b.co', password: 'x' } })).status,
+    ).toBe(429);
+
+    const refresh = () => call(stack.url, 'POST', '/api/auth/browser-session/refresh');
+    expect([(await refresh()).status, (await refresh()).status, (await refresh()).status]).toEqual([
+      401, 401, 429,
+    ]);
+    for (let i = 0; i < 4; i += 1)
+      expect((await call(stack.url, 'DELETE', '/api/auth/browser-session')).status).toBe(204);
+  });
+});
