@@ -65,6 +65,8 @@ export interface SmsProviderKnobs {
   registeredSenders: string[];
   /** Recipients (domestic digits) whose messages are refused (blocked / opted out). */
   refusedNumbers: string[];
+  /** The next this many sends are carried out, then the connection is destroyed unanswered (a lost answer). */
+  lostResponseNextSends: number;
 }
 
 export interface SmsProviderOptions extends Partial<SmsProviderKnobs>, CallLogOptions {
@@ -103,6 +105,7 @@ const knobsSchema = z.strictObject({
   throttleRetryAfterSeconds: z.int().min(1).max(3600).optional(),
   registeredSenders: z.array(z.string().regex(/^[0-9]{8,11}$/)).optional(),
   refusedNumbers: z.array(z.string().regex(/^[0-9]{8,11}$/)).optional(),
+  lostResponseNextSends: z.int().min(0).max(1_000_000).optional(),
   seed: z.int().optional(),
 });
 
@@ -158,6 +161,7 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
     throttleRetryAfterSeconds: options.throttleRetryAfterSeconds ?? 1,
     registeredSenders: [...(options.registeredSenders ?? ['15880000'])],
     refusedNumbers: [...(options.refusedNumbers ?? [])],
+    lostResponseNextSends: options.lostResponseNextSends ?? 0,
   };
   knobsSchema.parse({ ...initialKnobs, seed: options.seed });
   const initialSeed = options.seed ?? 1;
@@ -307,6 +311,11 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
       });
     }
     const registeredSuccess = messageList.length;
+    if (state.knobs.lostResponseNextSends > 0) {
+      state.knobs.lostResponseNextSends -= 1;
+      req.socket.destroy();
+      return;
+    }
     res.json({
       failedMessageList,
       groupInfo: {

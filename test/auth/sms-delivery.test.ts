@@ -125,6 +125,25 @@ describe('SMS delivery through SOLAPI', () => {
     expect(verify.body).toEqual({ verified: true, phone });
   });
 
+  it('when SOLAPI took the message but the answer was lost, then the retry finds it by its reference and the user gets one SMS', async () => {
+    const phone = randomPhone();
+    const token = await userWithPhone(phone);
+    await control({ lostResponseNextSends: 1 });
+
+    expect((await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} })).status).toBe(202);
+
+    await eventually(
+      async () => ((await statusOf(token)).status === 'sent' ? true : undefined),
+      15_000,
+      'the status saying sent after the retry',
+    );
+    const sends = sms.state.calls.filter((record) => record.path === '/messages/v4/send-many/detail');
+    const lookups = sms.state.calls.filter((record) => record.path === '/messages/v4/list');
+    expect(sends).toHaveLength(1);
+    expect(lookups).toHaveLength(1);
+    expect(sms.state.messages.filter((message) => message.to === domestic(phone))).toHaveLength(1);
+  });
+
   it.each([
     [
       'the number refuses messages (blocked)',
