@@ -67,7 +67,10 @@ const userDetail = z.strictObject({
 
 const orderUser = z.strictObject({
   id,
-  email: z.string().nullable().meta({ description: 'Null only when the user row no longer exists' }),
+  email: z.string().nullable().meta({
+    description:
+      'Null when the user row no longer exists, or the account has no e-mail (an external login without a verified one)',
+  }),
 });
 
 const adminOrderListItem = z
