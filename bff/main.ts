@@ -9,7 +9,6 @@ import { createBffServer } from './server';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'bff' });
-const watchdog = startEventLoopWatchdog(config.EVENT_LOOP_BLOCK_EXIT_MS, logger);
 
 // Blue-green deploys (scripts/deploy) name each instance, so an operator, and the deploy test, can see
 // which colour answered a request.
@@ -27,6 +26,9 @@ waitForDependencies(config, logger).then(start, (error: unknown) => {
 });
 
 function start(): void {
+  // Started here, as before the wait existed: the app is built synchronously right after it, and waiting for
+  // the database is not a blocked loop.
+  const watchdog = startEventLoopWatchdog(config.EVENT_LOOP_BLOCK_EXIT_MS, logger);
   const ctx = createBffContext(config, logger);
   const app = createApp(ctx);
 

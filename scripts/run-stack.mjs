@@ -14,12 +14,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { watchUntilReady } from './ready-banner.mjs';
-import { runSupervised } from './supervise.mjs';
+import { resolveLogFormat, runSupervised } from './supervise.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The children read .env themselves; loaded here too for the ports the banner polls and NODE_ENV.
 dotenv.config({ path: path.join(root, '.env'), quiet: true });
-const env = { ...process.env, GATEWAY_RELAY_LOGS: '1' };
+// The children always write JSON (LOG_FORMAT=json): the supervisor pretty-prints them on a terminal, in the
+// format the developer's own LOG_FORMAT asks for, and keeps the JSON in logs/.
+const format = resolveLogFormat(process.env);
+const env = { ...process.env, GATEWAY_RELAY_LOGS: '1', LOG_FORMAT: 'json' };
 if (env.NODE_ENV !== 'production' && !env.FAKE_PAYMENT_LATENCY_MS) env.FAKE_PAYMENT_LATENCY_MS = '1500';
 
 const tsx = [process.execPath, '--import', 'tsx'];
@@ -30,6 +33,6 @@ const supervisor = runSupervised(
     { name: 'workers', command: [...tsx, 'workers/main.ts'], colour: 'magenta' },
     { name: 'gateway', command: [...tsx, 'nginx/run.ts'], colour: 'green' },
   ],
-  { env, logDir: path.resolve(root, env.LOG_DIR || 'logs') },
+  { env, format, logDir: path.resolve(root, env.LOG_DIR || 'logs') },
 );
 watchUntilReady(supervisor, { env });

@@ -9,7 +9,6 @@ import { planWorkers, type DomainPlan } from './worker-plan';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'workers' });
-const watchdog = startEventLoopWatchdog(config.EVENT_LOOP_BLOCK_EXIT_MS, logger);
 
 function planOrExit(): DomainPlan[] {
   try {
@@ -26,6 +25,8 @@ async function main(): Promise<void> {
   // Not "running" before the database and Redis answer: one line per retry, or exit 78 for a wrong
   // password or database name (shared/startup-checks).
   await waitForDependencies(config, logger);
+  // Started once the wait is over, as the workers' set-up then runs right after it did before the wait.
+  const watchdog = startEventLoopWatchdog(config.EVENT_LOOP_BLOCK_EXIT_MS, logger);
   const running = await startWorkers(config, logger, plan);
   onShutdownSignal(logger, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000, async () => {
     await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);

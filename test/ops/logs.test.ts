@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startTestGateway } from '../support/gateway';
-import { REPO_ROOT, pollUntil } from './ops-support';
+import { REPO_ROOT, pollUntil, startNodeProcess, stopAll, type NodeProcess } from './ops-support';
 
 const SUPERVISE = path.join(REPO_ROOT, 'scripts/supervise.mjs');
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -257,6 +257,97 @@ describe('npm start logs', () => {
       }
     } finally {
       await gateway.stop();
+    }
+  }, 30_000);
+
+  it('when the gateway runner relays nginx’s logs (npm start), then its output is JSON lines only: its own, the access log, and the error log converted', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const port = await freePort();
+    const processes: NodeProcess[] = [];
+    const gateway = startNodeProcess(
+      'gateway',
+      'nginx/run.ts',
+      {
+        GATEWAY_SECRET: randomBytes(32).toString('hex'),
+        JWT_PRIVATE_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        REDIS_URL: process.env.REDIS_URL!,
+        GATEWAY_PORT: String(port),
+        GATEWAY_PREFIX_DIR: path.join(dir, 'nginx'),
+        // Nothing listens there: /healthz is a 502 with an error-log line.
+        BFF_UPSTREAMS: `127.0.0.1:${await freePort()}`,
+        GATEWAY_RELAY_LOGS: '1',
+        LOG_LEVEL: 'info',
+      },
+      processes,
+    );
+    try {
+      await pollUntil(
+        async () => {
+          const ok = await fetch(`http://127.0.0.1:${port}/healthz`, {
+            headers: { 'x-request-id': 'relay-test-1' },
+          })
+            .then((response) => response.status === 502)
+            .catch(() => false);
+          return ok ? true : undefined;
+        },
+        20_000,
+        'a 502 from the gateway',
+      );
+      const records = await pollUntil(
+        () => {
+          const parsed = gateway.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+          const access = parsed.find((record) => record.requestId === 'relay-test-1');
+          const error = parsed.find((record) => record.source === 'nginx error log');
+          return access && error ? { parsed, access, error } : undefined;
+        },
+        10_000,
+        `both relayed lines\n${gateway.lines.join('\n')}`,
+      );
+      expect(records.parsed[0]).toMatchObject({
+        level: 30,
+        service: 'gateway',
+        msg: expect.stringMatching(/^gateway listening on /),
+      });
+      expect(records.access).toMatchObject({
+        level: 50,
+        service: 'gateway',
+        msg: 'request completed',
+        status: 502,
+      });
+      expect(records.error).toMatchObject({
+        level: 50,
+        service: 'gateway',
+        msg: expect.stringContaining(
+          'connect() failed (111: Connection refused) while connecting to upstream',
+        ),
+      });
+      for (const record of records.parsed)
+        expect(record.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(gateway.stderr()).toBe('');
+    } finally {
+      await stopAll(processes);
+    }
+  }, 40_000);
+
+  it('when the gateway runner is misconfigured, then it exits 78 with one JSON line naming the variable', async () => {
+    const processes: NodeProcess[] = [];
+    const gateway = startNodeProcess(
+      'gateway',
+      'nginx/run.ts',
+      { GATEWAY_SECRET: '', LOG_LEVEL: 'info', REDIS_URL: 'redis://127.0.0.1:6379' },
+      processes,
+    );
+    try {
+      expect(await gateway.exited).toEqual({ code: 78, signal: null });
+      expect(gateway.lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({
+          level: 60,
+          service: 'gateway',
+          msg: 'gateway cannot start: missing environment variable GATEWAY_SECRET',
+        }),
+      ]);
+    } finally {
+      await stopAll(processes);
     }
   }, 30_000);
 });
