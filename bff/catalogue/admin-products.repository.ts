@@ -68,7 +68,8 @@ function orderOf(sort: AdminProductSort): { column: string; order: 'asc' | 'desc
 type Filters = Omit<AdminProductListQuery, 'sort' | 'page' | 'pageSize'>;
 
 function applyFilters(query: Knex.QueryBuilder, filters: Filters): Knex.QueryBuilder {
-  if (filters.status !== 'all') query.where('p.status', filters.status);
+  // Both statuses named for `all` too: the (status, category_id | brand, …) indexes then still apply.
+  query.whereIn('p.status', filters.status === 'all' ? ['active', 'deleted'] : [filters.status]);
   if (filters.categoryId !== undefined) query.where('p.category_id', filters.categoryId);
   if (filters.brand !== undefined) query.where('p.brand', filters.brand);
   if (filters.stock === 'out') query.where('p.stock', 0);
@@ -94,15 +95,16 @@ export function adminProductsRepository(db: Knex) {
       const filtered = () => applyFilters(db('products as p'), query);
       const [countRow, rows] = await Promise.all([
         filtered().count<{ total: number | string }[]>({ total: '*' }),
+        // No join: the page is read in the sort's index order and each of its rows looks up its category
+        // and image (a join let the optimizer start from categories and sort every product).
         filtered()
-          .join('categories as c', 'c.id', 'p.category_id')
           .select(
             'p.id',
             'p.sku',
             'p.name',
             'p.brand',
             'p.category_id',
-            'c.name as category_name',
+            db.raw('(SELECT c.name FROM categories c WHERE c.id = p.category_id) AS category_name'),
             'p.price',
             'p.stock',
             'p.status',
