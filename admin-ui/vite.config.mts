@@ -14,7 +14,9 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     outDir: 'dist',
-    emptyOutDir: true,
+    // Old hashed files stay (scripts/build-admin-ui.mjs prunes them after a day): a page loaded before a new
+    // build can still fetch the chunks it knows about.
+    emptyOutDir: false,
     target: 'es2022',
     // The strict Content-Security-Policy allows no inline script or style: keep every asset a file.
     assetsInlineLimit: 0,

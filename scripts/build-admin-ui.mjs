@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -28,6 +28,8 @@ const EXTRA_INPUTS = [path.join(ROOT, 'package-lock.json')];
 const COMPRESSIBLE = /\.(js|css|html|svg|json|txt)$/;
 /** Below this, gzip saves too little to be worth a second file. */
 const MIN_COMPRESS_BYTES = 512;
+/** Hashed assets of earlier builds are kept this long (see pruneOldAssets). */
+const OLD_ASSET_MS = 24 * 60 * 60 * 1000;
 
 async function listFiles(dir, skip) {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -69,9 +71,11 @@ async function precompress() {
   let count = 0;
   for (const file of files) {
     if (!COMPRESSIBLE.test(file)) continue;
+    const compressed = `${file}.gz`;
+    if (existsSync(compressed) && (await stat(compressed)).mtimeMs >= (await stat(file)).mtimeMs) continue;
     const content = await readFile(file);
     if (content.length < MIN_COMPRESS_BYTES) continue;
-    await writeFile(`${file}.gz`, await gzip(content, { level: zlib.Z_BEST_COMPRESSION }));
+    await writeFile(compressed, await gzip(content, { level: zlib.Z_BEST_COMPRESSION }));
     count += 1;
   }
   return count;
@@ -93,9 +97,32 @@ async function firstLoadSizes() {
   return { files: assets.length, raw, gz };
 }
 
+/**
+ * Removes hashed assets that the new build does not use and that are older than a day. Vite does not empty
+ * dist/ (vite.config.mts): a page loaded before this build may still lazy-load its own chunks for a while.
+ */
+async function pruneOldAssets(builtAt) {
+  const assetsDir = path.join(DIST_DIR, 'assets');
+  if (!existsSync(assetsDir)) return 0;
+  let removed = 0;
+  for (const name of await readdir(assetsDir)) {
+    if (name.endsWith('.gz')) continue; // goes with its file
+    const file = path.join(assetsDir, name);
+    const { mtimeMs } = await stat(file);
+    if (mtimeMs < builtAt - OLD_ASSET_MS) {
+      await rm(file, { force: true });
+      await rm(`${file}.gz`, { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
 async function build() {
   const { build: viteBuild } = await import('vite');
+  const builtAt = Date.now();
   await viteBuild({ configFile: path.join(APP_DIR, 'vite.config.mts'), logLevel: 'warn' });
+  await pruneOldAssets(builtAt);
   const compressed = await precompress();
   const hash = await inputsHash();
   await writeFile(HASH_FILE, `${hash}\n`);

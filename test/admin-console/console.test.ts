@@ -278,6 +278,52 @@ describe('the admin console in a browser', () => {
     ).toBe(200);
   });
 
+  it('when the access token nears its expiry, then the page refreshes it in the background and keeps working', async () => {
+    const { page } = await newPage();
+    // Fake timers in the page: the refresh timer (a minute before the 15-minute expiry) runs on demand.
+    await page.clock.install();
+    await signInAs(page, admin);
+    await page.getByRole('heading', { name: '대시보드' }).waitFor();
+    const refreshed = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/api/auth/browser-session/refresh',
+    );
+    await page.clock.fastForward('14:30');
+    expect((await refreshed).status()).toBe(200);
+    await page.getByRole('link', { name: '회원' }).click();
+    await page.getByTestId('users-table').waitFor();
+    expect(await page.getByTestId('admin-email').textContent()).toBe(admin.email);
+  });
+
+  it('when a signed-in admin is demoted, then the next call refreshes once, learns the new role and shows the login page', async () => {
+    const demoted = await signUp('console-demoted', 'admin');
+    const { page } = await newPage();
+    await signInAs(page, demoted);
+    await page.getByRole('heading', { name: '대시보드' }).waitFor();
+    const change = await call(stack.url, 'PATCH', `/api/admin/users/${demoted.userId}`, {
+      token: await apiToken(admin),
+      body: { role: 'user' },
+    });
+    expect(change.status).toBe(200);
+    // The old token is refused (TOKEN_REVOKED) once the gateway's revocation cache (1 s) lapses: move between
+    // pages (each loads data) until a call is refused, the page refreshes, and the refresh names the new role.
+    const notAdmin = page.getByTestId('not-admin');
+    let next = '회원';
+    await eventually(
+      async () => {
+        if (await notAdmin.isVisible()) return true;
+        await page
+          .getByRole('link', { name: next, exact: true })
+          .click({ timeout: 1_000 })
+          .catch(() => undefined);
+        next = next === '회원' ? '대시보드' : '회원';
+        return undefined;
+      },
+      15_000,
+      'the console noticed the demotion',
+    );
+    expect(new URL(page.url()).pathname).toBe('/admin/login');
+  });
+
   it('when the API refuses a request, then the page says why in a sentence with the request id to quote', async () => {
     const { page } = await signedInPage();
     await page.goto('/admin/users');
