@@ -43,9 +43,10 @@ export interface GatewayOptions {
    * and REDIS_PREFIX. The gateway reads them on every token-checked request; when Redis cannot answer, those
    * requests get 503 (fail closed). `redis://` only; a host name is resolved when the config is written.
    * `cluster`: the BFF runs on Redis Cluster (REDIS_CLUSTER_NODES) and `url` is one of its nodes; the records
-   * then carry a hash tag and the Lua follows the MOVED redirect to the node that holds their slot.
+   * then carry a hash tag and the Lua follows the MOVED redirect to the node that holds their slot, falling
+   * back to the other `clusterNodes` (host:port, IP addresses) when a node is down.
    */
-  redis: { url: string; prefix: string; cluster?: boolean };
+  redis: { url: string; prefix: string; cluster?: boolean; clusterNodes?: string[] };
   /** Clock skew allowed on exp/nbf; default 30, at most 30. */
   leewaySeconds?: number;
   /** Limits on POST login/signup/refresh/sms-send and on OAuth start/link, per client address; default 20/min, burst 10. */
@@ -304,9 +305,21 @@ async function renderRevocation(redis: GatewayOptions['redis']): Promise<Record<
   if (!Number.isInteger(db) || db < 0) fail(`redis.url database must be a number: ${url.pathname}`);
   const username = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
+  const host = isIP(address) === 6 ? `[${address}]` : address;
+  const port = checkPort(Number(url.port || 6379), 'redis.url port');
+  // On a cluster, every seed node in order (the url's first): the Lua tries the next when one is down.
+  const nodes = [{ host, port }];
+  for (const node of redis.clusterNodes ?? []) {
+    const at = node.lastIndexOf(':');
+    const nodeHost = node.slice(0, at);
+    if (isIP(nodeHost) === 0) fail(`redis.clusterNodes must be IP:port, got ${node}`);
+    const entry = { host: nodeHost, port: checkPort(Number(node.slice(at + 1)), 'redis.clusterNodes port') };
+    if (!nodes.some((known) => known.host === entry.host && known.port === entry.port)) nodes.push(entry);
+  }
   return {
-    host: isIP(address) === 6 ? `[${address}]` : address,
-    port: checkPort(Number(url.port || 6379), 'redis.url port'),
+    host,
+    port,
+    ...(redis.cluster ? { nodes } : {}),
     db,
     ...(password ? { password } : {}),
     ...(username && password ? { username } : {}),

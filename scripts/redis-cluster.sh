@@ -6,6 +6,8 @@
 #   bash scripts/redis-cluster.sh stop     # stops only the processes this script started (pid files)
 #   bash scripts/redis-cluster.sh status   # cluster_state of every node; exit 1 unless all say ok
 #   bash scripts/redis-cluster.sh nodes    # prints REDIS_CLUSTER_NODES for the stack
+#   bash scripts/redis-cluster.sh kill-node PORT    # failover drills: kills one node, keeps its cluster config
+#   bash scripts/redis-cluster.sh revive-node PORT  # restarts it with that config: it rejoins (as a replica)
 #
 # Environment: REDIS_CLUSTER_HOST (127.0.0.1), REDIS_CLUSTER_PORT (first port, 7100), REDIS_CLUSTER_SIZE (6,
 # a multiple of 2 and at least 6), REDIS_CLUSTER_DIR (.run/redis-cluster under the checkout, gitignored).
@@ -49,11 +51,13 @@ all_joined() {
 }
 
 start_node() {
-  local port=$1 node_dir="$DIR/$1"
+  local port=$1 keep_config=${2:-} node_dir="$DIR/$1"
   mkdir -p "$node_dir"
   if running "$port"; then return 0; fi
-  # A node that is not running starts clean: its cluster config would name peers that no longer exist.
-  rm -f "$node_dir/nodes.conf" "$node_dir/redis.pid"
+  # A node that is not running starts clean (its cluster config would name peers that no longer exist),
+  # unless it is revived into the cluster it left.
+  [ -n "$keep_config" ] || rm -f "$node_dir/nodes.conf"
+  rm -f "$node_dir/redis.pid"
   redis-server --bind "$HOST" --port "$port" --daemonize yes --cluster-enabled yes \
     --cluster-config-file "$node_dir/nodes.conf" --cluster-node-timeout 3000 \
     --save '' --appendonly no --dir "$node_dir" --pidfile "$node_dir/redis.pid" \
@@ -132,10 +136,30 @@ status() {
   return "$failed"
 }
 
+kill_node() {
+  local port=${1:?port} pid
+  running "$port" || die "no node of ours runs on $port"
+  pid=$(pid_of "$port")
+  kill -9 "$pid"
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$DIR/$port/redis.pid"
+  log "killed the node on $port (pid $pid)"
+}
+
+revive_node() {
+  local port=${1:?port}
+  [ -f "$DIR/$port/nodes.conf" ] || die "the node on $port has no cluster config to rejoin with"
+  start_node "$port" keep
+  wait_until "cluster_state:ok on every node" all_ok
+  log "revived the node on $port"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
   nodes) nodes ;;
-  *) die "usage: $0 start|stop|status|nodes" ;;
+  kill-node) kill_node "${2:-}" ;;
+  revive-node) revive_node "${2:-}" ;;
+  *) die "usage: $0 start|stop|status|nodes|kill-node PORT|revive-node PORT" ;;
 esac

@@ -98,9 +98,26 @@ function _M.init(conf)
     handshake[#handshake + 1] = command('SELECT', tostring(db))
   end
 
+  -- The nodes to try in order (the records' node, once a MOVED named it, comes first): one server, or on
+  -- Redis Cluster every seed node, so that one dead node does not stop the check.
+  local nodes = { { host = need_string('host'), port = port } }
+  if conf.nodes ~= nil then
+    if type(conf.nodes) ~= 'table' or #conf.nodes == 0 then
+      fail_config('nodes must be a non-empty array of { host, port }')
+    end
+    nodes = {}
+    for _, node in ipairs(conf.nodes) do
+      if type(node) ~= 'table' or type(node.host) ~= 'string' or type(node.port) ~= 'number' then
+        fail_config('nodes must be a non-empty array of { host, port }')
+      end
+      nodes[#nodes + 1] = { host = node.host, port = node.port }
+    end
+  end
+
   settings = {
     host = need_string('host'),
     port = port,
+    nodes = nodes,
     db = db,
     handshake = concat(handshake),
     handshake_replies = #handshake,
@@ -142,11 +159,12 @@ local function read_simple_or_bulk(sock)
   return nil, 'unexpected reply ' .. sub(line, 1, 32)
 end
 
--- On Redis Cluster (the BFF's REDIS_CLUSTER_NODES) the configured node may not hold the records' slot and
--- answers -MOVED <slot> <host>:<port>. Both records carry one hash tag (shared/session-revocation.ts), so
--- one slot: the gateway follows the redirect and remembers that node in this worker (`redirected`). Should
--- the remembered node fail (a failover), it asks the configured node again, which redirects to the slot's
--- new primary. -ASK (a slot being migrated) is followed for that one request, with ASKING first.
+-- On Redis Cluster (the BFF's REDIS_CLUSTER_NODES) a node may not hold the records' slot and answers
+-- -MOVED <slot> <host>:<port>. Both records carry one hash tag (shared/session-revocation.ts), so one slot:
+-- the gateway follows the redirect and remembers that node in this worker (`redirected`). Should it fail
+-- (a failover: down, or CLUSTERDOWN until a replica is promoted), the seed nodes are asked in order, and the
+-- first that answers redirects to the slot's new primary. -ASK (a slot being migrated) is followed for that
+-- one request, with ASKING first.
 local redirected -- { host, port } of the node that holds the records, or nil: the configured one
 
 local function parse_redirect(line)
@@ -218,21 +236,25 @@ end
 -- Both records of one token, in one round trip (two or three when a cluster node redirects). Returns
 -- user_cutoff_ms (number or false), login_revoked (boolean); or nil, error when Redis could not answer.
 local function fetch(user_id, login_id)
-  local host, port = settings.host, settings.port
+  local candidates = {}
   if redirected then
-    host, port = redirected.host, redirected.port
+    candidates[1] = redirected
   end
-  local cutoff, login, kind, to_host, to_port = query(host, port, user_id, login_id, false)
-  if cutoff == nil and kind == nil and redirected then
-    -- The remembered node failed: start again from the configured one.
-    redirected = nil
-    cutoff, login, kind, to_host, to_port = query(settings.host, settings.port, user_id, login_id, false)
+  for _, node in ipairs(settings.nodes) do
+    candidates[#candidates + 1] = node
   end
-  if cutoff == nil and kind ~= nil then
-    if kind == 'MOVED' then
-      redirected = { host = to_host, port = to_port }
+  local cutoff, login, kind, to_host, to_port
+  for _, node in ipairs(candidates) do
+    cutoff, login, kind, to_host, to_port = query(node.host, node.port, user_id, login_id, false)
+    if cutoff == nil and kind ~= nil then
+      if kind == 'MOVED' then
+        redirected = { host = to_host, port = to_port }
+      end
+      cutoff, login = query(to_host, to_port, user_id, login_id, kind == 'ASK')
     end
-    cutoff, login = query(to_host, to_port, user_id, login_id, kind == 'ASK')
+    if cutoff ~= nil then
+      break
+    end
   end
   if cutoff == nil then
     return nil, login

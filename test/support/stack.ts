@@ -67,7 +67,12 @@ export async function startStack(options: StackOptions): Promise<TestStack> {
     gatewaySecret: bff.config.GATEWAY_SECRET,
     // On a cluster the gateway starts from its first seed node (and follows MOVED to the records' slot).
     redis: bff.config.REDIS_CLUSTER_NODES
-      ? { url: `redis://${bff.config.REDIS_CLUSTER_NODES[0]}`, prefix, cluster: true }
+      ? {
+          url: `redis://${bff.config.REDIS_CLUSTER_NODES[0]}`,
+          prefix,
+          cluster: true,
+          clusterNodes: bff.config.REDIS_CLUSTER_NODES,
+        }
       : { url: bff.config.REDIS_URL, prefix },
     workerProcesses: 1,
     rateLimits: { authPerMinute: 6000, burst: 1000 },
