@@ -132,6 +132,8 @@ export default function OrderDetailPage() {
     );
   }
   const { order } = data;
+  const cancelAsked =
+    Boolean(order.cancelRequestedAt) || Boolean(data.timeline?.some((e) => e.type === 'cancel'));
   const timeline = buildTimeline(data);
   const address = order.shippingAddress ?? {};
 
@@ -150,7 +152,7 @@ export default function OrderDetailPage() {
             <span className="spinner" aria-hidden="true" /> {t('orders.live')}
           </span>
         )}
-        {CANCELLABLE.includes(order.status) && (
+        {CANCELLABLE.includes(order.status) && !cancelAsked && (
           <BusyButton
             variant="danger"
             busy={busy}
