@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import { Model } from 'objection';
 import path from 'node:path';
+import { statementTimeoutSql } from './sql-flavour';
 
 export type { Knex };
 
@@ -41,9 +42,12 @@ function setStatementTimeout(
   timeoutMs: number,
   done: (error: Error | null) => void,
 ): void {
-  connection.query('SET SESSION max_statement_time = ?', [timeoutMs / 1000], (error) => {
+  // MariaDB's form first; a server that does not know its variable is MySQL (shared/sql-flavour).
+  const mariadb = statementTimeoutSql('mariadb', timeoutMs);
+  connection.query(mariadb.sql, mariadb.values, (error) => {
     if (error?.errno !== ER_UNKNOWN_SYSTEM_VARIABLE) return done(error);
-    connection.query('SET SESSION max_execution_time = ?', [timeoutMs], done);
+    const mysql = statementTimeoutSql('mysql', timeoutMs);
+    connection.query(mysql.sql, mysql.values, done);
   });
 }
 
