@@ -19,11 +19,54 @@ import { existsSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { loadDotEnv } from '../shared/config';
+import { createLogger } from '../shared/logger';
 import { startGateway, writeGatewayConfig, type GatewayOptions } from './render';
 
 loadDotEnv();
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** JSON lines like every other process (docs/logging.md); pretty at a terminal. */
+const logger = createLogger({
+  level: LOG_LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info',
+  name: 'gateway',
+});
+
+/** sysexits.h EX_CONFIG: `npm start`'s supervisor does not restart a process that exits with it. */
+const EX_CONFIG = 78;
+
 class MissingConfigError extends Error {}
+
+const NGINX_LEVELS: Record<string, number> = {
+  debug: 20,
+  info: 30,
+  notice: 30,
+  warn: 40,
+  error: 50,
+  crit: 60,
+  alert: 60,
+  emerg: 60,
+};
+
+/**
+ * One line of nginx's error log (`2026/12/04 09:53:19 [error] 123#0: *5 message`) as a JSON log line with an
+ * ISO time (nginx runs with TZ=UTC and logs whole seconds) and pino's level; other lines pass unchanged.
+ */
+export function nginxErrorLineToJson(line: string): string {
+  const match = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d:\d\d:\d\d) \[(\w+)\] (\d+)#\d+: (?:\*(\d+) )?(.*)$/.exec(
+    line,
+  );
+  if (!match) return line;
+  const [, year, month, day, clock, level, pid, connection, msg] = match;
+  return JSON.stringify({
+    time: `${year}-${month}-${day}T${clock}.000Z`,
+    level: NGINX_LEVELS[level!] ?? 30,
+    service: 'gateway',
+    source: 'nginx error log',
+    pid: Number(pid),
+    ...(connection ? { connection: Number(connection) } : {}),
+    msg,
+  });
+}
 
 function required(name: string): string {
   const value = process.env[name];
@@ -130,8 +173,8 @@ function optionsFromEnv(): GatewayOptions {
   };
 }
 
-/** Copies the lines appended to `file` to stdout, polling every 200 ms; returns a stop function. */
-function relayLines(file: string): () => void {
+/** Copies the lines appended to `file` to stdout (each through `convert`), polling every 200 ms; returns a stop function. */
+function relayLines(file: string, convert: (line: string) => string = (line) => line): () => void {
   let offset = 0;
   let partial = '';
   let stopped = false;
@@ -149,7 +192,7 @@ function relayLines(file: string): () => void {
           offset += bytesRead;
           const parts = (partial + buffer.subarray(0, bytesRead).toString('utf8')).split('\n');
           partial = parts.pop() ?? '';
-          if (parts.length > 0) process.stdout.write(`${parts.join('\n')}\n`);
+          if (parts.length > 0) process.stdout.write(`${parts.map(convert).join('\n')}\n`);
         }
       } finally {
         await handle.close();
@@ -175,22 +218,25 @@ async function main(): Promise<void> {
     for (const file of logFiles) await rename(file, `${file}.1`).catch(() => undefined);
   }
   const gateway = await startGateway(options);
-  const stopRelays = relay ? logFiles.map(relayLines) : [];
+  // The error log (first) is converted to JSON lines; the access log is JSON already.
+  const stopRelays = relay
+    ? logFiles.map((file, index) => relayLines(file, index === 0 ? nginxErrorLineToJson : undefined))
+    : [];
   const upstreams = options.upstreamInclude ?? options.upstreams.join(', ');
-  console.log(`gateway: nginx ${gateway.pid} listening on ${gateway.url}, upstreams ${upstreams}`);
+  logger.info({ pid: gateway.pid, url: gateway.url, upstreams }, `gateway listening on ${gateway.url}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`gateway: ${signal} received, stopping nginx`);
+    logger.info({ signal }, 'gateway stopping nginx');
     gateway.stop().then(
       () => {
         for (const stopRelay of stopRelays) stopRelay();
         process.exit(0);
       },
       (error: unknown) => {
-        console.error(`gateway: stop failed: ${(error as Error).message}`);
+        logger.error({ err: error }, 'gateway stop failed');
         process.exit(1);
       },
     );
@@ -201,22 +247,26 @@ async function main(): Promise<void> {
     writeGatewayConfig(optionsFromEnv())
       .then(() => gateway.reload())
       .then(
-        () => console.log('gateway: reloaded'),
-        (error: unknown) => console.error(`gateway: reload failed: ${(error as Error).message}`),
+        () => logger.info('gateway reloaded'),
+        (error: unknown) => logger.error(`gateway reload failed: ${(error as Error).message}`),
       );
   });
 
   const { code, signal } = await gateway.exited;
   if (!stopping) {
-    console.error(
-      `gateway: nginx exited unexpectedly (code ${code}, signal ${signal}); see ${options.prefixDir}/logs/error.log`,
+    logger.fatal(
+      { code, signal },
+      `nginx exited unexpectedly (code ${code}, signal ${signal}); see ${options.prefixDir}/logs/error.log`,
     );
     process.exit(1);
   }
 }
 
 main().catch((error: unknown) => {
-  // config problems are one line naming the variable; start-up failures add nginx's error log
-  console.error(`gateway: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  // Config problems are one line naming the variable (exit 78: no restart helps); start-up failures add
+  // nginx's error log to the message.
+  const message = error instanceof Error ? error.message : String(error);
+  const config = error instanceof MissingConfigError || message.startsWith('gateway config:');
+  logger.fatal({ exitCode: config ? EX_CONFIG : 1 }, `gateway cannot start: ${message}`);
+  process.exit(config ? EX_CONFIG : 1);
 });
