@@ -245,6 +245,25 @@ describe('the stack on a local Redis Cluster', () => {
     const untagged = (await keysMatching(`${prefix}:bull:*`)).filter((name) => !name.includes(':{'));
     expect(untagged).toEqual([]);
     expect(await slotOf(orderEventsChannel(prefix, accepted[0]!))).toBeGreaterThanOrEqual(0);
+
+    // Bull Board and the metrics read the same tagged queues.
+    const admin = await createUserWithToken(stack, 'admin');
+    const board = await call(
+      stack.url,
+      'GET',
+      '/admin/queues/api/queues?activeQueue=orders&status=completed',
+      {
+        token: admin.token,
+      },
+    );
+    expect(board.status).toBe(200);
+    const ordersQueue = (board.body.queues as { name: string; counts: Record<string, number> }[]).find(
+      (queue) => queue.name === 'orders',
+    );
+    expect(ordersQueue?.counts.completed).toBeGreaterThanOrEqual(accepted.length);
+    const scrape = await (await fetch(`${stack.workers!.metrics!.url}/metrics`)).text();
+    const completed = /voltmall_queue_jobs\{queue="payments",state="completed"\} (\d+)/.exec(scrape)?.[1];
+    expect(Number(completed)).toBeGreaterThanOrEqual(accepted.length);
   });
 
   it('when a user is revoked, then the gateway refuses their token, reading the record across a MOVED redirect', async () => {
