@@ -1,8 +1,10 @@
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+// ESLint's defineConfig (typescript-eslint deprecates its own tseslint.config for it).
+export default defineConfig(
   { ignores: ['node_modules/', 'dist/', 'nginx/.run/', 'coverage/', 'admin-ui/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
