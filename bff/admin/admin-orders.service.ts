@@ -104,6 +104,7 @@ export function adminOrdersService(ctx: Pick<BffContext, 'db' | 'config' | 'queu
           updatedAt: order.updated_at,
           confirmedAt: order.confirmed_at,
           cancelledAt: order.cancelled_at,
+          cancelRequestedAt: order.cancel_requested_at,
           items: items.map(toItemView),
           payments: payments.map((payment) => ({
             kind: payment.kind,

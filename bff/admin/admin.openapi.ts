@@ -171,6 +171,7 @@ const adminOrderDetail = z
     updatedAt: timestamp,
     confirmedAt: nullableTimestamp,
     cancelledAt: nullableTimestamp,
+    cancelRequestedAt: nullableTimestamp.meta({ description: 'When the customer’s cancel was accepted' }),
     items: orderView.shape.items,
     payments: z.array(payment).meta({ description: 'Charge and refund attempts, oldest first' }),
     stockMoves: z.array(stockMove).meta({ description: 'Ledger rows of this order, oldest first' }),

@@ -111,6 +111,9 @@ describe('admin order console', () => {
       summary: string;
     }[];
     expect(statuses(timeline)).toEqual(['PENDING', 'STOCK_RESERVED', 'CONFIRMED', 'CANCELLED']);
+    expect(cancelled.body.order.cancelRequestedAt).toEqual(
+      timeline.find((entry) => entry.type === 'cancel')?.at,
+    );
     const summaries = timeline.map((entry) => entry.summary);
     expect(summaries).toEqual(
       expect.arrayContaining([
