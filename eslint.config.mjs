@@ -5,7 +5,20 @@ import tseslint from 'typescript-eslint';
 
 // ESLint's defineConfig (typescript-eslint deprecates its own tseslint.config for it).
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', 'nginx/.run/', 'coverage/', 'admin-ui/dist/'] },
+  // What .gitignore leaves out too: scratch (.tmp/), installed tools (.tools/), run state (.run/, logs/).
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'nginx/.run/',
+      'coverage/',
+      'admin-ui/dist/',
+      '.tmp/',
+      '.tools/',
+      '.run/',
+      'logs/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
