@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { requestIdMiddleware } from '../shared/tracing';
 import type { BffContext } from './context';
+import { adminOrderCancelRoutes } from './admin/admin-order-cancel.routes';
 import { adminRoutes } from './admin/admin.routes';
 import { DASHBOARD_PATH, queueDashboard } from './admin/queue-dashboard';
 import { authRoutes } from './auth/auth.routes';
@@ -48,6 +49,7 @@ export function createApp(ctx: BffContext): Express {
   app.use(cartRoutes(ctx));
   app.use(orderRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(adminOrderCancelRoutes(ctx));
   app.use(DASHBOARD_PATH, queueDashboard(ctx));
 
   app.use(notFoundHandler);

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { adminOrderCancelRouteDocs } from '../admin/admin-order-cancel.openapi';
 import { adminRouteDocs } from '../admin/admin.openapi';
 import { authRouteDocs } from '../auth/auth.openapi';
 import { cartRouteDocs } from '../cart/cart.openapi';
@@ -17,6 +18,7 @@ export const allRouteDocs: RouteDoc[] = [
   ...cartRouteDocs,
   ...orderRouteDocs,
   ...adminRouteDocs,
+  ...adminOrderCancelRouteDocs,
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {

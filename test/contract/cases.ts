@@ -1130,6 +1130,28 @@ export const contractCases: ContractCase[] = [
     },
   },
   {
+    operation: 'POST /api/admin/orders/:id/cancel',
+    name: 'a customer’s confirmed order',
+    expectStatus: 202,
+    run: async (c) =>
+      c.call('POST', `/api/admin/orders/${await placedOrder(c)}/cancel`, { token: c.admin.token }),
+  },
+  {
+    operation: 'POST /api/admin/orders/:id/cancel',
+    name: 'an order already cancelled',
+    expectStatus: 409,
+    run: async (c) => {
+      const orderId = await placedOrder(c);
+      await c.call('POST', `/api/orders/${orderId}/cancel`, { token: c.user.token });
+      for (let tries = 0; tries < 100; tries += 1) {
+        const read = await c.call('GET', `/api/orders/${orderId}`, { token: c.user.token });
+        if (read.body.order?.status === 'CANCELLED') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return c.call('POST', `/api/admin/orders/${orderId}/cancel`, { token: c.admin.token });
+    },
+  },
+  {
     operation: 'GET /api/admin/orders/:id/events',
     name: 'a settled order, any user’s',
     expectStatus: 200,

@@ -1,0 +1,182 @@
+/**
+ * The console's Orders pages in a real headless chromium against the real stack through nginx (BFF, workers
+ * for orders, stock and payments, the fake payment gateway answering after a delay so an order stays in
+ * progress for a moment): an order placed by a customer through the API reaches CONFIRMED on the page by
+ * itself (the order-event stream, read with fetch and the Bearer token); cancelled from the console after a
+ * confirmation, its timeline shows the refund.
+ */
+import type { Browser, Page } from 'playwright-core';
+import type { StartedFake } from '../../fakes/fake-server';
+import { startPaymentGateway } from '../../fakes/payment-gateway';
+import {
+  launchBrowser,
+  newConsoleContext,
+  saveScreenshot,
+  signInAs,
+  type ConsoleContext,
+} from '../support/browser';
+import { freePort } from '../support/gateway';
+import { insertProducts } from '../support/products';
+import { call, eventually, startStack, uniqueEmail, type TestStack } from '../support/stack';
+
+const PASSWORD = 'Passw0rd!';
+const PRICE = 1_290_000;
+const address = {
+  recipient: 'Kim Min-su',
+  phone: '010-1234-5678',
+  postalCode: '06236',
+  address1: '123 Teheran-ro, Gangnam-gu',
+};
+
+describe('the console: orders', () => {
+  let stack: TestStack;
+  let pg: StartedFake<any>;
+  let browser: Browser;
+  let admin: { email: string; password: string };
+  let customer: { email: string; password: string };
+  let customerToken: string;
+  let productId: number;
+  let orderId: number;
+  const contexts: ConsoleContext[] = [];
+
+  async function signUp(label: string): Promise<{ email: string; password: string }> {
+    const email = uniqueEmail(label);
+    const signup = await call(stack.url, 'POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
+    expect(signup.status).toBe(201);
+    return { email, password: PASSWORD };
+  }
+
+  async function signedInPage(): Promise<Page> {
+    const ctx = await newConsoleContext(browser, stack.url);
+    contexts.push(ctx);
+    const page = await ctx.context.newPage();
+    await signInAs(page, admin);
+    await page.getByRole('heading', { name: '대시보드' }).waitFor();
+    return page;
+  }
+
+  const orderStatus = async (id: number) =>
+    (await call(stack.url, 'GET', `/api/orders/${id}`, { token: customerToken })).body.order?.status;
+
+  beforeAll(async () => {
+    // Each charge and refund takes 1.5 s at the fake gateway: long enough to watch the order move.
+    pg = await startPaymentGateway({ port: 0, latencyMs: 1_500 });
+    const gatewayPort = await freePort();
+    stack = await startStack({
+      label: 'console_orders',
+      workerDomains: ['orders', 'stock', 'payments'],
+      env: {
+        PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}`,
+        PAYMENT_GATEWAY_URL: pg.url,
+        PAYMENT_GATEWAY_TIMEOUT_MS: '5000',
+      },
+      gateway: { listenPort: gatewayPort },
+    });
+    admin = await signUp('orders-admin');
+    await stack.database.db('users').where({ email: admin.email }).update({ role: 'admin' });
+    customer = await signUp('orders-customer');
+    customerToken = (await call(stack.url, 'POST', '/api/auth/login', { body: customer })).body.accessToken;
+    [productId] = (await insertProducts(stack.database.db, [
+      { name: 'Console soundbar', price: PRICE, stock: 10 },
+    ])) as [number];
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const { context } of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await stack?.close();
+    await pg?.close();
+  });
+
+  afterEach(() => {
+    for (const ctx of contexts.splice(0)) {
+      expect(ctx.problems).toEqual([]);
+      void ctx.context.close();
+    }
+  });
+
+  it('when a customer places an order, then the console shows it reach CONFIRMED by itself, with the charge in its timeline', async () => {
+    const page = await signedInPage();
+    const placed = await call(stack.url, 'POST', '/api/orders', {
+      token: customerToken,
+      body: { items: [{ productId, quantity: 1 }], shippingAddress: address, paymentMethod: 'card' },
+      headers: { 'idempotency-key': `console-orders-${Date.now()}` },
+    });
+    expect(placed.status).toBe(202);
+    orderId = placed.body.orderId;
+
+    // The stream is opened with the Bearer token (fetch, not EventSource).
+    const streamed = page.waitForRequest(
+      (request) =>
+        new URL(request.url()).pathname === `/api/admin/orders/${orderId}/events` &&
+        /^Bearer ey/.test(request.headers().authorization ?? ''),
+    );
+    await page.goto(`/admin/orders/${orderId}`);
+    await page.getByTestId('order-status').waitFor();
+    const statusOnArrival = await orderStatus(orderId);
+    let navigations = 0;
+    page.on('framenavigated', () => (navigations += 1));
+    if (statusOnArrival !== 'CONFIRMED') {
+      await streamed;
+      await page.getByTestId('order-live').waitFor();
+    }
+    await page.getByTestId('order-status').filter({ hasText: '결제 완료' }).waitFor();
+    // Nobody reloaded the page: the change came to it.
+    expect(navigations).toBe(0);
+    await page.getByTestId('order-live').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('order-total').textContent()).toBe('₩1,290,000');
+    const charge = page.locator('[data-testid=timeline] li[data-what="charge.result"]');
+    await charge.waitFor();
+    expect(await charge.textContent()).toContain('결제 성공: ₩1,290,000');
+    // State changes, stock moves and payments in time order.
+    const times = await page
+      .locator('[data-testid=timeline] time')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime') ?? ''));
+    expect(times).toEqual([...times].sort((a, b) => Date.parse(a) - Date.parse(b)));
+    const kinds = await page
+      .locator('[data-testid=timeline] li')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-what')));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['placed', 'status', 'stock', 'charge.started', 'charge.result']),
+    );
+
+    // The list finds it by the customer's e-mail, and by status.
+    await page.goto(`/admin/orders?q=${encodeURIComponent(customer.email)}`);
+    await page.getByTestId(`order-row-${orderId}`).waitFor();
+    expect(await page.getByTestId(`order-row-${orderId}`).textContent()).toContain('₩1,290,000');
+    await page.getByTestId('orders-status').selectOption('CANCELLED');
+    await page.getByRole('button', { name: '검색' }).click();
+    await page.getByText('조건에 맞는 주문이 없습니다.').waitFor();
+    await page.getByTestId('orders-status').selectOption('CONFIRMED');
+    await page.getByRole('button', { name: '검색' }).click();
+    await page.getByTestId(`order-row-${orderId}`).waitFor();
+    expect(new URL(page.url()).searchParams.get('status')).toBe('CONFIRMED');
+    await saveScreenshot(page, 'orders');
+  });
+
+  it('when an admin cancels the order after confirming, then it is refunded and the timeline shows the refund', async () => {
+    await eventually(async () => ((await orderStatus(orderId)) === 'CONFIRMED' ? true : undefined), 30_000);
+    const page = await signedInPage();
+    await page.getByRole('link', { name: '주문' }).click();
+    await page.getByTestId('orders-q').fill(String(orderId));
+    await page.getByRole('button', { name: '검색' }).click();
+    await page.waitForURL(new RegExp(`/admin/orders/${orderId}$`));
+    await page.getByTestId('order-status').filter({ hasText: '결제 완료' }).waitFor();
+
+    await page.getByTestId('cancel-order').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(`#${orderId}`);
+    await dialog.getByTestId('confirm').click();
+    // CANCEL_REQUESTED while the refund runs, then CANCELLED, on the page by itself.
+    await page.getByTestId('order-status').filter({ hasText: '취소됨' }).waitFor({ timeout: 30_000 });
+    const refund = page.locator('[data-testid=timeline] li[data-what="refund.result"]');
+    await refund.waitFor();
+    expect(await refund.textContent()).toContain('환불 성공: ₩1,290,000');
+    await page.locator('[data-testid=timeline] li[data-what="cancel"]').waitFor();
+    expect(await page.getByTestId('cancel-order').count()).toBe(0);
+    expect(await orderStatus(orderId)).toBe('CANCELLED');
+    await saveScreenshot(page, 'order-detail');
+  });
+});
