@@ -56,7 +56,9 @@ start_node() {
   if running "$port"; then return 0; fi
   # A node that is not running starts clean (its cluster config would name peers that no longer exist),
   # unless it is revived into the cluster it left.
-  [ -n "$keep_config" ] || rm -f "$node_dir/nodes.conf"
+  # A replica's full sync leaves the primary's RDB on disk even without persistence: a node that starts
+  # clean must not load it (redis-cli --cluster create refuses a node that holds keys).
+  [ -n "$keep_config" ] || rm -f "$node_dir/nodes.conf" "$node_dir/dump.rdb"
   rm -f "$node_dir/redis.pid"
   redis-server --bind "$HOST" --port "$port" --daemonize yes --cluster-enabled yes \
     --cluster-config-file "$node_dir/nodes.conf" --cluster-node-timeout 3000 \

@@ -53,7 +53,7 @@ export function createRedis(
   // The one place a Cluster client is made. Its command API is Redis's (ioredis shares the Commander), so
   // callers keep the Redis type; isCluster tells the few that place keys differently (shared/redis-keys).
   const redis = nodes
-    ? (createCluster(nodes, options, clusterExtra) as unknown as Redis)
+    ? (createCluster(nodes, role, options, clusterExtra) as unknown as Redis)
     : new Redis(typeof target === 'string' ? target : target.REDIS_URL, options);
   // Commands report their own failures; an unhandled 'error' event would crash the process.
   redis.on('error', onError);
@@ -62,6 +62,7 @@ export function createRedis(
 
 function createCluster(
   nodes: { host: string; port: number }[],
+  role: RedisRole,
   options: RedisOptions,
   clusterExtra: Omit<ClusterOptions, 'redisOptions'>,
 ): Cluster {
@@ -75,6 +76,9 @@ function createCluster(
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 200,
     retryDelayOnTryAgain: 100,
+    // The request-path client sends the per-key commands of a multi-key read (shared/redis-keys getMany) in
+    // one write per node; BullMQ's connections (worker, producer) keep ioredis's plain behaviour.
+    enableAutoPipelining: role === 'client',
     ...clusterExtra,
     redisOptions,
   });
