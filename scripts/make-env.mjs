@@ -1,6 +1,7 @@
 // Creates .env from .env.example on first run, filling every <generated> secret with a fresh value.
-// An existing .env is kept as it is, so local secrets survive restarts; a <generated> secret it lacks (one
-// added to the project since it was written) is appended with a fresh value.
+// An existing .env is kept as it is, so local secrets and edits survive restarts; a setting it lacks (one
+// added to the project since it was written, such as SOLAPI_BASE_URL pointing SMS at the local fake) is
+// appended: a <generated> secret with a fresh value, any other with .env.example's development value.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -21,18 +22,25 @@ const generatedLine = (name) => {
   if (!make) throw new Error(`no generator for ${name}`);
   return `${name}="${make()}"`;
 };
-const generatedNames = [...example.matchAll(/^([A-Z0-9_]+)=<generated>/gm)].map((match) => match[1]);
+/** Every setting .env.example assigns (commented-out ones are optional and stay out), as its line. */
+const exampleSettings = [...example.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map(([line, name, value]) => ({
+  name,
+  line: value.startsWith('<generated>') ? generatedLine(name) : line,
+}));
 
 if (existsSync(target)) {
   const current = readFileSync(target, 'utf8');
-  const missing = generatedNames.filter((name) => !new RegExp(`^\\s*${name}=`, 'm').test(current));
+  // A name mentioned in .env at all, even commented out, was decided on by its owner: left alone.
+  const missing = exampleSettings.filter(({ name }) => !new RegExp(`^[#\\s]*${name}=`, 'm').test(current));
   if (missing.length === 0) {
     console.log('[setup] .env exists; keeping it');
     process.exit(0);
   }
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
-  appendFileSync(target, `${separator}${missing.map(generatedLine).join('\n')}\n`);
-  console.log(`[setup] .env exists; keeping it, added fresh ${missing.join(', ')}`);
+  appendFileSync(target, `${separator}${missing.map(({ line }) => line).join('\n')}\n`);
+  console.log(
+    `[setup] .env exists; keeping it, added the settings it lacked: ${missing.map(({ name }) => name).join(', ')}`,
+  );
   process.exit(0);
 }
 const lines = example.split('\n').map((line) => {
