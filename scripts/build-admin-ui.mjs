@@ -24,7 +24,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP_DIR = path.join(ROOT, 'admin-ui');
 const DIST_DIR = path.join(APP_DIR, 'dist');
 const HASH_FILE = path.join(DIST_DIR, '.build-hash');
-const EXTRA_INPUTS = [path.join(ROOT, 'package-lock.json')];
+/** Inputs outside admin-ui/: the lock, and the API's validation rules the product editor bundles. */
+const EXTRA_INPUTS = [
+  path.join(ROOT, 'package-lock.json'),
+  path.join(ROOT, 'bff/catalogue/admin-products.schemas.ts'),
+];
 const COMPRESSIBLE = /\.(js|css|html|svg|json|txt)$/;
 /** Below this, gzip saves too little to be worth a second file. */
 const MIN_COMPRESS_BYTES = 512;
