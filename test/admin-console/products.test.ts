@@ -30,6 +30,25 @@ interface AdminProductBody {
   images: { id: number; url: string; position: number; isPrimary: boolean }[];
 }
 
+/**
+ * Waits until dnd-kit has moved an image row down (its transform's y > 0). Read through the DevTools protocol
+ * (page.evaluate): the console's CSP forbids eval, which page.waitForFunction's polling needs.
+ */
+async function waitForRowMovedDown(page: Page, imageId: number): Promise<void> {
+  const shift = () =>
+    page.evaluate((id) => {
+      // A browser-side function: the DOM globals, which this Node project's types do not declare.
+      const w = globalThis as any;
+      const row = w.document.querySelector(`[data-image-id="${id}"]`);
+      return row ? (new w.DOMMatrix(w.getComputedStyle(row).transform).m42 as number) : 0;
+    }, imageId);
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if ((await shift()) > 0) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`image row ${imageId} did not move down`);
+}
+
 describe('the console: products', () => {
   let stack: TestStack;
   let browser: Browser;
@@ -159,9 +178,7 @@ describe('the console: products', () => {
     await page.locator(`[data-image-id="${imageA.id}"].dragging`).waitFor();
     await page.keyboard.press('ArrowDown');
     // The row has moved down (dnd-kit's transform) before it is dropped.
-    await page.waitForFunction(
-      `new DOMMatrix(getComputedStyle(document.querySelector('[data-image-id="${imageA.id}"]')).transform).m42 > 0`,
-    );
+    await waitForRowMovedDown(page, imageA.id);
     await page.keyboard.press('Space');
     await reordered;
     expect(byPosition((await readProduct(productId)).product)).toEqual([IMAGE_B, IMAGE_A]);
@@ -178,9 +195,7 @@ describe('the console: products', () => {
     await page.mouse.move(from.x + from.width / 2, from.y - 10, { steps: 5 });
     await page.locator(`[data-image-id="${imageA.id}"].dragging`).waitFor();
     await page.mouse.move(to.x + to.width / 2, to.y + 2, { steps: 10 });
-    await page.waitForFunction(
-      `new DOMMatrix(getComputedStyle(document.querySelector('[data-image-id="${imageB.id}"]')).transform).m42 > 0`,
-    );
+    await waitForRowMovedDown(page, imageB.id);
     await page.mouse.up();
     await mouseMoved;
     expect(byPosition((await readProduct(productId)).product)).toEqual([IMAGE_A, IMAGE_B]);

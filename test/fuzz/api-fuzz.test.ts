@@ -232,7 +232,7 @@ describe('the API under malformed input (schema-driven fuzz)', () => {
           cases += 1;
           if (answer.outcome === 'answered')
             statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-          const problem = problemWith(answer, deadlineMs);
+          const problem = problemWith(answer, deadlineMs, asksForHtml(request));
           if (problem) {
             const replaced =
               answer.outcome !== 'answered' || answer.status >= 500 ? await replaceBffIfFrozen() : false;
@@ -264,13 +264,30 @@ describe('the API under malformed input (schema-driven fuzz)', () => {
   );
 });
 
+/** The request asked for an HTML page: `format=html` in its query, or an Accept header naming text/html. */
+function asksForHtml(request: FuzzRequest): boolean {
+  const query = request.target.split('?')[1] ?? '';
+  return (
+    query.split('&').includes('format=html') ||
+    request.headers.some(([name, value]) => name.toLowerCase() === 'accept' && /text\/html/i.test(value))
+  );
+}
+
 /** What is wrong with an answer, or undefined when it is acceptable. */
-function problemWith(answer: RawAnswer, deadlineMs: number): string | undefined {
+function problemWith(answer: RawAnswer, deadlineMs: number, htmlAsked = false): string | undefined {
   if (answer.outcome === 'timed out') return `no answer within ${deadlineMs} ms`;
   if (answer.outcome === 'connection error') return `connection failed: ${answer.error}`;
   if (answer.status >= 500) return `answered ${answer.status}`;
   if (answer.status < 400) return undefined;
   const contentType = answer.headers['content-type'] ?? '';
+  // A page for a browser (the OAuth callback's landing page), only when the request asked for one; it must
+  // still quote the request id, as the JSON error does.
+  if (htmlAsked && /^text\/html/i.test(contentType)) {
+    const requestId = String(answer.headers['x-request-id'] ?? '');
+    return requestId !== '' && answer.body.toString('utf8').includes(requestId)
+      ? undefined
+      : `a ${answer.status} HTML page that does not quote its X-Request-Id ${requestId}`;
+  }
   if (!/^application\/json/i.test(contentType))
     return `a ${answer.status} with content-type "${contentType}", not JSON`;
   let body: any;
