@@ -73,13 +73,18 @@ describe('the stack on a local Redis Cluster', () => {
     prefix = stack.bff.config.REDIS_PREFIX;
   }, 90_000);
   afterAll(async () => {
-    await stack?.close();
-    await pg?.close();
-    await admin?.quit();
-    clusterScript('stop');
-    if (savedNodes === undefined) delete process.env.REDIS_CLUSTER_NODES;
-    else process.env.REDIS_CLUSTER_NODES = savedNodes;
-  });
+    // The cluster is stopped however the rest goes (a cleanup that fails on a broken cluster included), so
+    // no redis-server outlives the run to take the next run's ports.
+    try {
+      await stack?.close();
+      await pg?.close();
+      await admin?.quit();
+    } finally {
+      clusterScript('stop');
+      if (savedNodes === undefined) delete process.env.REDIS_CLUSTER_NODES;
+      else process.env.REDIS_CLUSTER_NODES = savedNodes;
+    }
+  }, 60_000);
 
   const slotOf = async (name: string): Promise<number> => Number(await admin.cluster('KEYSLOT', name));
   /** host:port of the primary serving `slot`. */
