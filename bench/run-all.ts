@@ -4,7 +4,7 @@
  *
  *   npm start                                   # the stack: gateway on 127.0.0.1:8080 (BENCH_URL overrides)
  *   npm run seed -- --products 100000           # once (the catalogue benchmark needs ≥ 100,000 products)
- *   npm run bench                               # gateway, catalogue, cart, orders, worker scaling; then the report
+ *   npm run bench                               # gateway, catalogue, cart, orders, worker scaling, console; the report
  *   npx tsx bench/run-all.ts --report-only      # re-render the report from bench/results/*.json only
  *   npx tsx bench/run-all.ts --only gateway,cart
  *   npx tsx bench/run-all.ts --isolated         # start a throw-away stack (bench/lib/stack.ts) and use it
@@ -46,6 +46,7 @@ const SCRIPTS: Record<BenchmarkName, string> = {
   cart: 'bench/cart.ts',
   orders: 'bench/orders.ts',
   'worker-scaling': 'bench/worker-scaling.ts',
+  'admin-console': 'bench/admin-console.ts',
 };
 
 class UsageError extends Error {}

@@ -128,6 +128,56 @@ export interface ScalingResult {
   }>;
 }
 
+interface TimingStats {
+  p50: number;
+  p90: number;
+  min: number;
+  max: number;
+}
+
+interface ConsoleBytes {
+  html: number;
+  js: number;
+  css: number;
+  api: number;
+  other: number;
+  page: number;
+}
+
+interface ConsoleTimings {
+  submitReadyMs: TimingStats;
+  domInteractiveMs: TimingStats;
+  loadEventEndMs: TimingStats;
+  firstContentfulPaintMs: TimingStats | null;
+  interactiveMs: TimingStats;
+}
+
+/** bench/admin-console.ts: the console's first load in chromium. */
+export interface AdminConsoleResult {
+  date: string;
+  machine?: { loadAverage?: number[] };
+  runs: number;
+  browser: string;
+  build: { hash: string };
+  targets: { firstPageMaxBytes: number };
+  firstPage: {
+    path: string;
+    bytes: ConsoleBytes;
+    decodedBytes: ConsoleBytes;
+    notGzipped: string[];
+    timings: ConsoleTimings;
+  };
+  floor: { bytes: ConsoleBytes; timings: ConsoleTimings };
+  dashboard: {
+    runs: number;
+    bytes: ConsoleBytes;
+    decodedBytes: ConsoleBytes;
+    largestChunk: { path: string; bytes: number; decodedBytes: number | null } | null;
+    signedInMs: TimingStats;
+    chartMs: TimingStats;
+  };
+}
+
 export interface MachineInfo {
   cpus: number;
   cpuModel: string;
@@ -140,8 +190,15 @@ export interface MachineInfo {
   nginx: string;
 }
 
-export type BenchmarkName = 'gateway' | 'catalogue' | 'cart' | 'orders' | 'worker-scaling';
-export const BENCHMARKS: BenchmarkName[] = ['gateway', 'catalogue', 'cart', 'orders', 'worker-scaling'];
+export type BenchmarkName = 'gateway' | 'catalogue' | 'cart' | 'orders' | 'worker-scaling' | 'admin-console';
+export const BENCHMARKS: BenchmarkName[] = [
+  'gateway',
+  'catalogue',
+  'cart',
+  'orders',
+  'worker-scaling',
+  'admin-console',
+];
 
 /** bench/results/run.json, written by bench/run-all.ts. */
 export interface RunRecord {
@@ -1086,6 +1143,157 @@ function scalingSection(result: ScalingResult): Section {
   return { markdown, svg, targets };
 }
 
+const kb = (bytes: number | null | undefined): string =>
+  bytes === null || bytes === undefined ? 'n/a' : `${fmt(bytes / 1000, 1)} KB`;
+
+function adminConsoleSection(result: AdminConsoleResult): Section {
+  const { firstPage, floor, dashboard } = result;
+  const limit = result.targets.firstPageMaxBytes;
+  const bytes = firstPage.bytes;
+  const gzipNote = firstPage.notGzipped.length > 0 ? `; not gzipped: ${firstPage.notGzipped.join(', ')}` : '';
+  const interactive = firstPage.timings.interactiveMs;
+  const targets: TargetRow[] = [
+    {
+      benchmark: 'admin console',
+      target: `first page (sign-in: HTML + JS + CSS) ≤ ${fmt(limit / 1000)} KB compressed`,
+      result: `${kb(bytes.page)} (JS ${kb(bytes.js)}, CSS ${kb(bytes.css)}, HTML ${kb(bytes.html)})${gzipNote}`,
+      verdict: mark(bytes.page <= limit),
+    },
+    {
+      benchmark: 'admin console',
+      target: "report the sign-in page's time to interactive, cold, local stack",
+      result:
+        `p50 ${fmt(interactive.p50)} ms, p90 ${fmt(interactive.p90)} ms (static floor p50 ` +
+        `${fmt(floor.timings.interactiveMs.p50)} ms); dashboard chart p50 ${fmt(dashboard.chartMs.p50)} ms after sign-in`,
+      verdict: 'ℹ️',
+    },
+  ];
+  const chunks = dashboard.bytes.js + dashboard.bytes.css;
+  const timingRow = (label: string, timings: ConsoleTimings): string[] => {
+    const cell = (figures: TimingStats | null) =>
+      figures ? `${fmt(figures.p50)} / ${fmt(figures.p90)}` : 'n/a';
+    return [
+      label,
+      cell(timings.submitReadyMs),
+      cell(timings.domInteractiveMs),
+      cell(timings.firstContentfulPaintMs),
+      cell(timings.loadEventEndMs),
+      `**${cell(timings.interactiveMs)}**`,
+    ];
+  };
+  const markdown = [
+    `bench/admin-console.ts: the console's sign-in page (\`${firstPage.path}\`) loaded cold from the stack's gateway in ` +
+      `Debian's ${result.browser} (playwright-core, headless; a new browser context for every load, cache disabled), ` +
+      `${fmt(result.runs)} times, then signing in as the demo admin and waiting for the dashboard's sales chart, ` +
+      `${fmt(dashboard.runs)} times (sign-ins spaced 3.1 s apart: the gateway allows 20 a minute). Sizes are the bytes ` +
+      `as transferred (nginx's gzip_static: the Content-Length of the .gz file), bodies only. Times are from navigation ` +
+      'start, read in the page: *submit enabled* when a `button[type=submit]` is in the document and enabled; ' +
+      "*interactive* the latest of that, first contentful paint, the load event's end and the end of the last long task " +
+      '(> 50 ms). **Floor** (baseline, same run, loaded in turn with the console): the same sign-in page without ' +
+      'JavaScript, i.e. the DOM the console rendered saved as static HTML with the same stylesheet, served at ' +
+      `\`${firstPage.path}\` by a second nginx with the gateway's configuration (nginx/render.ts). Console build ` +
+      `\`${result.build.hash}\`. Measured ${when(result.date)}${loadNote(result.machine)}.`,
+    '',
+    table(
+      ['transferred (compressed)', 'HTML', 'JS', 'CSS', 'total', 'uncompressed'],
+      [
+        [
+          `sign-in page, first load`,
+          kb(bytes.html),
+          kb(bytes.js),
+          kb(bytes.css),
+          `**${kb(bytes.page)}**`,
+          kb(firstPage.decodedBytes.page),
+        ],
+        [
+          'floor: the same page, static',
+          kb(floor.bytes.html),
+          kb(floor.bytes.js),
+          kb(floor.bytes.css),
+          kb(floor.bytes.page),
+          'n/a',
+        ],
+        [
+          'dashboard, loaded after sign-in (chunks)',
+          '–',
+          kb(dashboard.bytes.js),
+          kb(dashboard.bytes.css),
+          kb(chunks),
+          kb(dashboard.decodedBytes.js + dashboard.decodedBytes.css),
+        ],
+      ],
+    ),
+    '',
+    `The dashboard's largest chunk: ${
+      dashboard.largestChunk
+        ? `\`${dashboard.largestChunk.path.replace(/^.*\//, '')}\`, ${kb(dashboard.largestChunk.bytes)} ` +
+          `(${kb(dashboard.largestChunk.decodedBytes)} uncompressed)`
+        : 'n/a'
+    }; its API answers add ${kb(dashboard.bytes.api)}.`,
+    '',
+    table(
+      [
+        'cold load, ms p50 / p90',
+        'submit enabled',
+        'DOM interactive',
+        'first contentful paint',
+        'load event end',
+        'interactive',
+      ],
+      [timingRow('sign-in page', firstPage.timings), timingRow('floor (static page)', floor.timings)],
+    ),
+    '',
+    `Dashboard, from the sign-in form's submit (p50 / p90): sign-in answered ` +
+      `${fmt(dashboard.signedInMs.p50)} / ${fmt(dashboard.signedInMs.p90)} ms (\`POST /api/auth/browser-session\`, with the password check), ` +
+      `sales chart drawn **${fmt(dashboard.chartMs.p50)} / ${fmt(dashboard.chartMs.p90)} ms**.`,
+    '',
+    targetTable(targets),
+  ].join('\n');
+  const svg = renderBarChart(
+    'Admin console: first load',
+    [
+      {
+        title: 'Transferred (compressed)',
+        unit: 'KB',
+        categories: ['sign-in page', 'floor page', 'dashboard chunks'],
+        series: [
+          {
+            name: 'JS',
+            color: COLORS.throughput,
+            values: [bytes.js / 1000, floor.bytes.js / 1000, dashboard.bytes.js / 1000],
+          },
+          {
+            name: 'CSS',
+            color: COLORS.throughput2,
+            values: [bytes.css / 1000, floor.bytes.css / 1000, dashboard.bytes.css / 1000],
+          },
+          { name: 'HTML', color: COLORS.other, values: [bytes.html / 1000, floor.bytes.html / 1000, null] },
+        ],
+        references: [{ value: limit / 1000, label: `first page target ${fmt(limit / 1000)} KB` }],
+      },
+      {
+        title: 'Time',
+        unit: 'ms',
+        categories: ['floor interactive', 'sign-in interactive', 'submit → chart'],
+        series: [
+          {
+            name: 'p50',
+            color: COLORS.p50,
+            values: [floor.timings.interactiveMs.p50, interactive.p50, dashboard.chartMs.p50],
+          },
+          {
+            name: 'p90',
+            color: COLORS.p99,
+            values: [floor.timings.interactiveMs.p90, interactive.p90, dashboard.chartMs.p90],
+          },
+        ],
+      },
+    ],
+    `${fmt(result.runs)} cold loads each in ${result.browser} · first page ${kb(bytes.page)} · ${when(result.date)}`,
+  );
+  return { markdown, svg, targets };
+}
+
 function targetTable(targets: TargetRow[]): string {
   return table(
     ['target', 'result', ''],
@@ -1100,6 +1308,7 @@ const TITLES: Record<BenchmarkName, string> = {
   cart: 'Cart reads vs the floor',
   orders: 'Orders end to end',
   'worker-scaling': 'Worker scaling',
+  'admin-console': 'Admin console: first load',
 };
 
 const RESULT_FILES: Record<BenchmarkName, string> = {
@@ -1108,6 +1317,7 @@ const RESULT_FILES: Record<BenchmarkName, string> = {
   cart: 'cart.json',
   orders: 'orders.json',
   'worker-scaling': 'worker-scaling.json',
+  'admin-console': 'admin-console.json',
 };
 
 async function loadJson<T>(file: string): Promise<Loaded<T>> {
@@ -1131,6 +1341,8 @@ function renderSection(name: BenchmarkName, data: unknown, run: RunRecord | unde
       return ordersSection(data as OrdersResult);
     case 'worker-scaling':
       return scalingSection(data as ScalingResult);
+    case 'admin-console':
+      return adminConsoleSection(data as AdminConsoleResult);
   }
 }
 
@@ -1152,7 +1364,8 @@ Options (environment): \`BENCH_URL\` (the stack's gateway, default http://127.0.
 products when missing), \`BENCH_SCALING=0\` (skip worker scaling, which starts a stack of its own and takes a few
 minutes), \`BENCH_RESULTS_DIR\`. Flags: \`--only gateway,cart\` (a subset), \`--isolated\` (start a throw-away stack
 with bench/lib/stack.ts, own database \`vm_bench_all\`, Redis prefix and free ports, instead of using the running
-one). Each script can also be run alone: \`npx tsx bench/<name>.ts\`.`;
+one). Each script can also be run alone: \`npx tsx bench/<name>.ts\`. The admin console's benchmark drives Debian's
+chromium (\`/usr/bin/chromium\`, \`CHROMIUM_PATH\` overrides) and signs in as the demo admin (\`DEMO_ACCOUNTS=true\`).`;
 
 /** Writes docs/BENCHMARKS.md and docs/benchmarks/<name>.svg from the results directory. */
 export async function writeReport(
