@@ -14,6 +14,7 @@ import {
   saveScreenshot,
   signInAs,
   type ConsoleContext,
+  closeConsoleContexts,
 } from '../support/browser';
 import { freePort } from '../support/gateway';
 import { insertProducts } from '../support/products';
@@ -108,12 +109,9 @@ describe('the admin console in a browser', () => {
     await pg?.close();
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     // No page may have thrown, logged an error, or been refused by the Content-Security-Policy.
-    for (const ctx of contexts.splice(0)) {
-      expect(ctx.problems).toEqual([]);
-      void ctx.context.close();
-    }
+    expect(await closeConsoleContexts(contexts.splice(0))).toEqual([]);
   });
 
   it('when an admin signs in, then the console shows; a reload keeps the session; signing out ends it', async () => {

@@ -14,6 +14,7 @@ import {
   saveScreenshot,
   signInAs,
   type ConsoleContext,
+  closeConsoleContexts,
 } from '../support/browser';
 import { freePort } from '../support/gateway';
 import { insertProducts } from '../support/products';
@@ -89,11 +90,9 @@ describe('the console: orders', () => {
     await pg?.close();
   });
 
-  afterEach(() => {
-    for (const ctx of contexts.splice(0)) {
-      expect(ctx.problems).toEqual([]);
-      void ctx.context.close();
-    }
+  afterEach(async () => {
+    // No page may have thrown, logged an error, or been refused by the Content-Security-Policy.
+    expect(await closeConsoleContexts(contexts.splice(0))).toEqual([]);
   });
 
   it('when a customer places an order, then the console shows it reach CONFIRMED by itself, with the charge in its timeline', async () => {

@@ -11,6 +11,7 @@ import {
   saveScreenshot,
   signInAs,
   type ConsoleContext,
+  closeConsoleContexts,
 } from '../support/browser';
 import { freePort } from '../support/gateway';
 import { call, startStack, uniqueEmail, type TestStack } from '../support/stack';
@@ -103,12 +104,9 @@ describe('the console: products', () => {
     await stack?.close();
   });
 
-  afterEach(() => {
-    // No page threw, logged an error, or was refused by the Content-Security-Policy.
-    for (const ctx of contexts.splice(0)) {
-      expect(ctx.problems).toEqual([]);
-      void ctx.context.close();
-    }
+  afterEach(async () => {
+    // No page may have thrown, logged an error, or been refused by the Content-Security-Policy.
+    expect(await closeConsoleContexts(contexts.splice(0))).toEqual([]);
   });
 
   it('when an admin creates a product with two images, then the rules show inline, the images reorder by drag and drop, one becomes primary and a stock adjustment reaches the ledger', async () => {

@@ -70,6 +70,17 @@ export async function newConsoleContext(
   return { context, problems };
 }
 
+/**
+ * Closes a test's contexts and returns every problem their pages had (none is the expectation). Each close
+ * is awaited: one left running races the browser's own close in afterAll, and its rejection ("Target page,
+ * context or browser has been closed") then fails the file's last test as an unhandled one.
+ */
+export async function closeConsoleContexts(contexts: ConsoleContext[]): Promise<string[]> {
+  const problems = contexts.flatMap((ctx) => ctx.problems);
+  for (const { context } of contexts) await context.close().catch(() => undefined);
+  return problems;
+}
+
 /** Signs in on the login page and waits for the console (or `expectPath`) to show. */
 export async function signInAs(
   page: Page,
