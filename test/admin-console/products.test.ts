@@ -32,10 +32,11 @@ interface AdminProductBody {
 }
 
 /**
- * Waits until dnd-kit has moved an image row down (its transform's y > 0). Read through the DevTools protocol
- * (page.evaluate): the console's CSP forbids eval, which page.waitForFunction's polling needs.
+ * Waits until dnd-kit has shifted an image row (its transform's y: below 0 up, above 0 down). Read through
+ * the DevTools protocol (page.evaluate): the console's CSP forbids eval, which page.waitForFunction's
+ * polling needs.
  */
-async function waitForRowMovedDown(page: Page, imageId: number): Promise<void> {
+async function waitForRowShifted(page: Page, imageId: number, direction: 'up' | 'down'): Promise<void> {
   const shift = () =>
     page.evaluate((id) => {
       // A browser-side function: the DOM globals, which this Node project's types do not declare.
@@ -44,10 +45,11 @@ async function waitForRowMovedDown(page: Page, imageId: number): Promise<void> {
       return row ? (new w.DOMMatrix(w.getComputedStyle(row).transform).m42 as number) : 0;
     }, imageId);
   for (let attempt = 0; attempt < 300; attempt += 1) {
-    if ((await shift()) > 0) return;
+    const y = await shift();
+    if (direction === 'down' ? y > 0 : y < 0) return;
     await page.waitForTimeout(50);
   }
-  throw new Error(`image row ${imageId} did not move down`);
+  throw new Error(`image row ${imageId} did not move ${direction}`);
 }
 
 describe('the console: products', () => {
@@ -175,8 +177,9 @@ describe('the console: products', () => {
     await page.keyboard.press('Space');
     await page.locator(`[data-image-id="${imageA.id}"].dragging`).waitFor();
     await page.keyboard.press('ArrowDown');
-    // The row has moved down (dnd-kit's transform) before it is dropped.
-    await waitForRowMovedDown(page, imageA.id);
+    // Dropped only once the other row has made way (moved up): dnd-kit then has B as the drop target. The
+    // lifted row's own move is not enough: on a loaded machine the target may not be known yet.
+    await waitForRowShifted(page, imageB.id, 'up');
     await page.keyboard.press('Space');
     await reordered;
     expect(byPosition((await readProduct(productId)).product)).toEqual([IMAGE_B, IMAGE_A]);
@@ -193,7 +196,7 @@ describe('the console: products', () => {
     await page.mouse.move(from.x + from.width / 2, from.y - 10, { steps: 5 });
     await page.locator(`[data-image-id="${imageA.id}"].dragging`).waitFor();
     await page.mouse.move(to.x + to.width / 2, to.y + 2, { steps: 10 });
-    await waitForRowMovedDown(page, imageB.id);
+    await waitForRowShifted(page, imageB.id, 'down');
     await page.mouse.up();
     await mouseMoved;
     expect(byPosition((await readProduct(productId)).product)).toEqual([IMAGE_A, IMAGE_B]);
