@@ -1,5 +1,6 @@
 import type { Config } from '../shared/config';
 import { createDatabase } from '../shared/db';
+import { createReadRouter } from '../shared/read-replica';
 import type { Logger } from '../shared/logger';
 import { closeRedis, createRedis } from '../shared/redis';
 import { createSqlBatches } from '../shared/sql-batches';
@@ -16,6 +17,15 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
   const db = createDatabase(config.DATABASE_URL, config.DB_POOL_MAX, {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
   });
+  const reads = createReadRouter({
+    primary: db,
+    replicaUrl: config.DATABASE_REPLICA_URL,
+    maxLagMs: config.DB_REPLICA_MAX_LAG_MS,
+    checkIntervalMs: config.DB_REPLICA_CHECK_INTERVAL_MS,
+    poolMax: config.DB_POOL_MAX,
+    limits: { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS },
+    logger,
+  });
   const sqlBatches = createSqlBatches(config.DATABASE_URL, config.DB_POOL_MAX);
   const onRedisError = (error: Error) => logger.warn({ err: error.message }, 'redis connection error');
   const redis = createRedis(config, 'client', {}, onRedisError);
@@ -28,6 +38,7 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
     config,
     logger,
     db,
+    reads,
     sqlBatches,
     redis,
     producers,
@@ -40,6 +51,7 @@ export function createBffContext(config: Config, logger: Logger): BffContext & {
       await producers.closeAll();
       await queues.close();
       await Promise.all([closeRedis(producerConnection), closeRedis(redis)]);
+      await reads.close();
       await Promise.all([db.destroy(), sqlBatches.close()]);
     },
   };

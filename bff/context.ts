@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
+import type { ReadRouter } from '../shared/read-replica';
 import type { Redis } from '../shared/redis';
 import type { SqlBatches } from '../shared/sql-batches';
 import type { EventLoopLagMonitor } from './health/event-loop-lag';
@@ -13,6 +14,8 @@ export interface BffContext {
   config: Config;
   logger: Logger;
   db: Knex;
+  /** Lag-tolerant reads (catalogue listings): the read replica while it keeps up, else the primary. */
+  reads: ReadRouter;
   /** Multi-statement round trips for the hot writes (placing an order); everything else uses `db`. */
   sqlBatches: SqlBatches;
   /** Fail-fast Redis client for request paths (carts, caches, SMS codes). */

@@ -31,6 +31,9 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+/** The largest read-replica settings accepted; shared/read-replica derives its staleness bound from them. */
+export const REPLICA_SETTING_LIMITS = { maxLagMs: 3000, checkIntervalMs: 1000 } as const;
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,6 +44,15 @@ const configSchema = z.object({
    * max_execution_time for SELECTs); a statement cut off answers 503. 0 turns it off. Workers have none.
    */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /**
+   * A read replica of DATABASE_URL (same database name) for the catalogue reads that tolerate a moment's lag
+   * (shared/read-replica.ts); unset, every read goes to the primary.
+   */
+  DATABASE_REPLICA_URL: z.url({ protocol: /^mysql2?$/ }).optional(),
+  /** Reads leave a replica further behind than this (or not answering) for the primary until it catches up. */
+  DB_REPLICA_MAX_LAG_MS: positiveInt.min(100).max(REPLICA_SETTING_LIMITS.maxLagMs).default(1000),
+  /** How often the BFF writes its heartbeat on the primary and reads it back from the replica. */
+  DB_REPLICA_CHECK_INTERVAL_MS: positiveInt.min(50).max(REPLICA_SETTING_LIMITS.checkIntervalMs).default(250),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   /**
    * Redis Cluster instead of one Redis: comma-separated host:port seed nodes (scripts/redis-cluster.sh nodes).

@@ -57,11 +57,26 @@ export interface SessionLimits {
   statementTimeoutMs?: number;
 }
 
+/** How long a pool waits for a connection: to be made (mysql2's connectTimeout) and to be handed out. */
+export interface PoolTimeouts {
+  connectTimeoutMs?: number;
+}
+
 /** Knex options for a MySQL/MariaDB URL: utf8mb4, UTC on the wire and in the session. */
-export function knexConfig(databaseUrl: string, poolMax = 10, limits: SessionLimits = {}): Knex.Config {
+export function knexConfig(
+  databaseUrl: string,
+  poolMax = 10,
+  limits: SessionLimits = {},
+  timeouts: PoolTimeouts = {},
+): Knex.Config {
   return {
     client: 'mysql2',
-    connection: { ...mysqlConnectionOptions(databaseUrl), dateStrings: false },
+    connection: {
+      ...mysqlConnectionOptions(databaseUrl),
+      dateStrings: false,
+      ...(timeouts.connectTimeoutMs ? { connectTimeout: timeouts.connectTimeoutMs } : {}),
+    },
+    ...(timeouts.connectTimeoutMs ? { acquireConnectionTimeout: timeouts.connectTimeoutMs } : {}),
     pool: {
       min: 0,
       max: poolMax,

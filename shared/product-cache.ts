@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { REPLICA_STALENESS_BOUND_MS } from './read-replica';
 import { appKey, type Redis } from './redis';
 import { getMany, setManyWithTtl, unlinkMany } from './redis-keys';
 
@@ -114,6 +115,13 @@ export async function invalidateProducts(redis: Redis, prefix: string, ids: numb
 export const productListingGenerationKey = (prefix: string): string =>
   appKey(prefix, 'product', 'listing', 'generation');
 
+/**
+ * Present for {@link REPLICA_STALENESS_BOUND_MS} after a listing change: listing pages are then computed on the
+ * primary, since a read replica may not hold the change yet and the page would be cached without it.
+ */
+export const productListingChangedKey = (prefix: string): string =>
+  appKey(prefix, 'product', 'listing', 'changed');
+
 /** Key of one cached listing page; `queryDigest` identifies the query, sort, page size and cursor. */
 export const productListingPageKey = (prefix: string, queryDigest: string): string =>
   appKey(prefix, 'product', 'listing', 'page', queryDigest);
@@ -124,5 +132,8 @@ export const productListingPageKey = (prefix: string, queryDigest: string): stri
  * availability from the summaries, and the `inStock` filter may lag by the page TTL.
  */
 export async function invalidateProductListings(redis: Redis, prefix: string): Promise<void> {
-  await redis.incr(productListingGenerationKey(prefix));
+  await Promise.all([
+    redis.set(productListingChangedKey(prefix), '1', 'PX', REPLICA_STALENESS_BOUND_MS),
+    redis.incr(productListingGenerationKey(prefix)),
+  ]);
 }

@@ -5,6 +5,7 @@ import {
   availabilityOf,
   getProductSummaries,
   loadProductSummaries,
+  productListingChangedKey,
   productListingGenerationKey,
   productListingPageKey,
   type Availability,
@@ -14,7 +15,12 @@ import { getMany } from '../../shared/redis-keys';
 import { bestEffort } from './best-effort-cache';
 import type { CategoriesService } from './categories.service';
 import { decodeCursor, encodeCursor, queryFingerprint, type ListingPosition } from './listing-cursor';
-import { productListingRepository, type BrandCount, type ListingFilters } from './product-listing.repository';
+import {
+  productListingRepository,
+  type BrandCount,
+  type ListingFilters,
+  type ProductListingRepository,
+} from './product-listing.repository';
 import {
   DEFAULT_PAGE_SIZE,
   type ListProductsQuery,
@@ -71,10 +77,9 @@ const emptyPage = (): ListingPage => ({
 
 /** Search, filter, sort and keyset pagination over active products, with facets on the first page. */
 export function productListingService(
-  ctx: Pick<BffContext, 'db' | 'redis' | 'config' | 'logger'>,
+  ctx: Pick<BffContext, 'db' | 'reads' | 'redis' | 'config' | 'logger'>,
   categories: CategoriesService,
 ) {
-  const repository = productListingRepository(ctx.db);
   const prefix = ctx.config.REDIS_PREFIX;
   /**
    * Pages being computed right now, by cache key and generation: when a popular page expires, the
@@ -83,7 +88,10 @@ export function productListingService(
    */
   const inFlight = new Map<string, Promise<CachedPage>>();
 
-  async function facetsFor(filters: ListingFilters): Promise<ListingFacets> {
+  async function facetsFor(
+    repository: ProductListingRepository,
+    filters: ListingFilters,
+  ): Promise<ListingFacets> {
     const [{ brands, categories: categoryCounts }, refs] = await Promise.all([
       repository.facetCounts(filters),
       categories.refsById(),
@@ -97,7 +105,9 @@ export function productListingService(
     };
   }
 
+  /** One page's ids, cursor and facets, read through `repository` (the replica's or the primary's). */
   async function computePage(
+    repository: ProductListingRepository,
     filters: ListingFilters,
     sort: SortOrder,
     fingerprint: string,
@@ -107,7 +117,7 @@ export function productListingService(
     const salesSince = after?.since ?? salesWindowStart(ctx.config.SHOP_TIME_ZONE);
     const [rows, facets] = await Promise.all([
       repository.findPage(filters, { sort, after, limit: limit + 1, salesSince }),
-      after ? null : facetsFor(filters),
+      after ? null : facetsFor(repository, filters),
     ]);
     const pageRows = rows.slice(0, limit);
     const last = pageRows[pageRows.length - 1];
@@ -191,9 +201,13 @@ export function productListingService(
           .update(JSON.stringify([canonical, limit, query.cursor ?? null]))
           .digest('base64url'),
       );
-      const [generation, cachedJson] =
+      const [generation, cachedJson, justChanged] =
         (await bestEffort(ctx.logger, 'read listing page', () =>
-          getMany(ctx.redis, [productListingGenerationKey(prefix), pageKey]),
+          getMany(ctx.redis, [
+            productListingGenerationKey(prefix),
+            pageKey,
+            productListingChangedKey(prefix),
+          ]),
         )) ?? [];
       const currentGeneration = generation ?? '0';
       const cached = cachedJson ? (JSON.parse(cachedJson) as CachedPage) : undefined;
@@ -202,9 +216,14 @@ export function productListingService(
           ? cached
           : await coalesce(`${pageKey}@${currentGeneration}`, async () => {
               // Tagged with the generation read before computing: a change committed meanwhile retires it.
+              // Computed on the read replica unless the catalogue changed so recently that the replica may
+              // not hold the change yet (or Redis could not say): the page is cached, so it must show it.
               const computed: CachedPage = {
                 generation: currentGeneration,
-                ...(await computePage(filters, sort, fingerprint, limit, after)),
+                ...(await ctx.reads.read(
+                  (db) => computePage(productListingRepository(db), filters, sort, fingerprint, limit, after),
+                  { primary: justChanged !== null }, // undefined too: Redis did not answer
+                )),
               };
               await bestEffort(ctx.logger, 'write listing page', () =>
                 ctx.redis.set(pageKey, JSON.stringify(computed), 'EX', LISTING_CACHE_TTL_SECONDS),

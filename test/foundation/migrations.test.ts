@@ -13,6 +13,7 @@ const TABLES = [
   'product_sales_stats',
   'products',
   'refresh_tokens',
+  'replica_heartbeats',
   'stats_applied_events',
   'stock_ledger',
   'user_identities',

@@ -16,12 +16,27 @@ export interface TestBff {
   close(): Promise<void>;
 }
 
+/**
+ * With TEST_MYSQL_REPLICA_URL set (`npm run test:cluster`: a replica of TEST_MYSQL_URL's server, from
+ * scripts/mariadb-replica.sh --own-primary), every BFF reads its catalogue from the replica of its test
+ * database, unless the test names its own DATABASE_REPLICA_URL ('' for none).
+ */
+function withTestReplica(env: Record<string, string>): Record<string, string> {
+  const replicaServer = process.env.TEST_MYSQL_REPLICA_URL;
+  if (env.DATABASE_REPLICA_URL === '') {
+    const { DATABASE_REPLICA_URL: _none, ...rest } = env;
+    return rest;
+  }
+  if (env.DATABASE_REPLICA_URL || !replicaServer) return env;
+  return { ...env, DATABASE_REPLICA_URL: `${replicaServer}${new URL(env.DATABASE_URL!).pathname}` };
+}
+
 /** The real BFF app on an ephemeral port, against the given database and Redis prefix. */
 export async function startTestBff(
   env: { DATABASE_URL: string; REDIS_PREFIX: string } & Record<string, string>,
   options: { logLines?: string[] } = {},
 ): Promise<TestBff> {
-  const config = loadConfig({ ...process.env, ...env });
+  const config = loadConfig({ ...process.env, ...withTestReplica(env) });
   // With logLines, every JSON log line is collected so a test can assert what was logged.
   const logLines = options.logLines;
   const logger = logLines

@@ -26,3 +26,5 @@ for (const [name, value] of Object.entries(defaults)) {
 process.env.NODE_ENV = 'test';
 // Set per test file by the support helpers, never inherited from a developer's shell.
 process.env.DATABASE_URL = `${process.env.TEST_MYSQL_URL}/unset_use_createTestDatabase`;
+// Likewise the read replica: startTestBff derives it from TEST_MYSQL_REPLICA_URL when that is set.
+delete process.env.DATABASE_REPLICA_URL;
