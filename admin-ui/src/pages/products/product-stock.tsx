@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import type { CursorPage } from '../../api/types';
-import { useApiData } from '../../api/use-api';
 import { BusyButton } from '../../components/busy-button';
 import { ErrorMessage } from '../../components/error-message';
 import { formatCount, formatDateTime } from '../../components/format';
-import { Pager, useCursorPages } from '../../components/pager';
+import { ResultTable } from '../../components/list-view';
+import { Pager, useCursorList } from '../../components/pager';
 import { hasMessage, useI18n } from '../../i18n/i18n';
 import { checkStockAdjustment, type FieldErrors } from './product-rules';
 import type { LedgerEntry } from './types';
@@ -28,16 +28,13 @@ export function ProductStock({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  // Bumped by each adjustment: the ledger reloads from its first page, where the new entry is.
   const [generation, setGeneration] = useState(0);
-  const pages = useCursorPages();
   const base = `/api/admin/products/${productId}/stock-adjustments`;
-  const ledger = useApiData(
-    (signal) =>
-      api<CursorPage<LedgerEntry>>('GET', base, {
-        query: { limit: LEDGER_PAGE, cursor: pages.cursor },
-        signal,
-      }),
-    `${productId}|${pages.cursor ?? ''}|${generation}`,
+  const ledger = useCursorList(
+    (cursor, signal) =>
+      api<CursorPage<LedgerEntry>>('GET', base, { query: { limit: LEDGER_PAGE, cursor }, signal }),
+    `${productId}|${generation}`,
   );
 
   async function onSubmit(event: FormEvent) {
@@ -55,7 +52,6 @@ export function ProductStock({
       onStock(answer.stock);
       setDelta('');
       setReason('');
-      pages.reset();
       setGeneration((value) => value + 1);
     } catch (caught) {
       setError(caught);
@@ -114,55 +110,45 @@ export function ProductStock({
       </form>
       <ErrorMessage error={error} />
       <h3>{t('products.ledger')}</h3>
-      <ErrorMessage error={ledger.error} />
-      {ledger.data && ledger.data.items.length === 0 && <p>{t('products.ledger.empty')}</p>}
-      {ledger.data && ledger.data.items.length > 0 && (
-        <div className="table-scroll">
-          <table className="table" data-testid="ledger-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('products.ledger.at')}</th>
-                <th scope="col">{t('products.ledger.kind')}</th>
-                <th scope="col">{t('products.delta')}</th>
-                <th scope="col">{t('products.ledger.after')}</th>
-                <th scope="col">{t('products.reason')}</th>
-                <th scope="col">{t('products.ledger.by')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ledger.data.items.map((entry) => (
-                <tr key={entry.id}>
-                  <td>{formatDateTime(entry.createdAt, language)}</td>
-                  <td>{kindLabel(entry.kind)}</td>
-                  <td className={`number ${entry.delta < 0 ? 'negative' : 'positive'}`}>
-                    {entry.delta > 0 ? '+' : ''}
-                    {formatCount(entry.delta)}
-                  </td>
-                  <td className="number">
-                    {entry.stockAfter === undefined || entry.stockAfter === null
-                      ? '—'
-                      : formatCount(entry.stockAfter)}
-                  </td>
-                  <td>{entry.reason ?? '—'}</td>
-                  <td>
-                    {entry.orderId !== null
-                      ? t('products.ledger.order', { id: entry.orderId })
-                      : entry.adminId !== null
-                        ? t('products.ledger.admin', { id: entry.adminId })
-                        : '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        page={pages.page}
-        hasNext={Boolean(ledger.data?.nextCursor)}
-        onPrevious={pages.previous}
-        onNext={() => ledger.data?.nextCursor && pages.next(ledger.data.nextCursor)}
+      <ResultTable
+        result={ledger}
+        empty={t('products.ledger.empty')}
+        testId="ledger-table"
+        head={
+          <>
+            <th scope="col">{t('products.ledger.at')}</th>
+            <th scope="col">{t('products.ledger.kind')}</th>
+            <th scope="col">{t('products.delta')}</th>
+            <th scope="col">{t('products.ledger.after')}</th>
+            <th scope="col">{t('products.reason')}</th>
+            <th scope="col">{t('products.ledger.by')}</th>
+          </>
+        }
+        row={(entry) => (
+          <tr key={entry.id}>
+            <td>{formatDateTime(entry.createdAt, language)}</td>
+            <td>{kindLabel(entry.kind)}</td>
+            <td className={`number ${entry.delta < 0 ? 'negative' : 'positive'}`}>
+              {entry.delta > 0 ? '+' : ''}
+              {formatCount(entry.delta)}
+            </td>
+            <td className="number">
+              {entry.stockAfter === undefined || entry.stockAfter === null
+                ? '—'
+                : formatCount(entry.stockAfter)}
+            </td>
+            <td>{entry.reason ?? '—'}</td>
+            <td>
+              {entry.orderId !== null
+                ? t('products.ledger.order', { id: entry.orderId })
+                : entry.adminId !== null
+                  ? t('products.ledger.admin', { id: entry.adminId })
+                  : '—'}
+            </td>
+          </tr>
+        )}
       />
+      <Pager {...ledger.pager} />
     </section>
   );
 }
