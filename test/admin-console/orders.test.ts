@@ -173,6 +173,12 @@ describe('the console: orders', () => {
     await dialog.getByTestId('confirm').click();
     // CANCEL_REQUESTED while the refund runs, then CANCELLED, on the page by itself.
     await page.getByTestId('order-status').filter({ hasText: '취소됨' }).waitFor({ timeout: 30_000 });
+    // The green notice follows the order: once it is CANCELLED it says the cancel is done, no longer that it
+    // was asked for.
+    expect(await page.getByTestId('order-notice').textContent()).toBe(
+      '주문을 취소했습니다. 결제된 금액은 환불되었고, 잡아 두었던 재고는 돌려놓았습니다.',
+    );
+    expect(await page.getByText('취소를 요청했습니다').count()).toBe(0);
     const refund = page.locator('[data-testid=timeline] li[data-what="refund.result"]');
     await refund.waitFor();
     expect(await refund.textContent()).toContain('환불 성공: ₩1,290,000');

@@ -207,6 +207,7 @@ export const en: Record<MessageKey, string> = {
   'orders.live': 'Live',
   'orders.cancel': 'Cancel order',
   'orders.cancelRequested': 'Cancellation requested. A payment already made is refunded.',
+  'orders.cancelDone': 'Order cancelled: any payment has been refunded and any reserved stock returned.',
   'orders.confirmCancel': 'Cancel order #{id} ({total})? A payment is refunded and the stock returned.',
   'orders.payment': 'Payment method',
   'orders.address': 'Shipping address',

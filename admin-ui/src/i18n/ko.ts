@@ -205,6 +205,7 @@ export const ko = {
   'orders.live': '실시간 반영 중',
   'orders.cancel': '주문 취소',
   'orders.cancelRequested': '취소를 요청했습니다. 결제가 되었으면 환불됩니다.',
+  'orders.cancelDone': '주문을 취소했습니다. 결제된 금액은 환불되었고, 잡아 두었던 재고는 돌려놓았습니다.',
   'orders.confirmCancel': '주문 #{id} ({total})을 취소할까요? 결제된 금액은 환불되고 재고는 돌아갑니다.',
   'orders.payment': '결제 수단',
   'orders.address': '배송지',

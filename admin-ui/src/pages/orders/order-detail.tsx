@@ -9,7 +9,7 @@ import { formatCount, formatDateTime, formatWon } from '../../components/format'
 import { hasMessage, useI18n, type Translate } from '../../i18n/i18n';
 import { followOrderEvents } from './order-stream';
 import { buildTimeline, type TimelineEntry } from './timeline';
-import { IN_PROGRESS, type OrderDetail } from './types';
+import { FINAL_STATUSES, IN_PROGRESS, type OrderDetail } from './types';
 import { SHOP_TIME_ZONE } from '../../config';
 import type { Language } from '../../i18n/i18n';
 import '../products/products.css';
@@ -56,6 +56,16 @@ function describe(entry: TimelineEntry, t: Translate): string {
 }
 
 /**
+ * What the cancel this page sent has come to: asked for while the refund and the stock's return run (the
+ * page shows the order live meanwhile), then done once the order is CANCELLED. Another final state (the
+ * order ended some other way first) has nothing more to say than its status badge.
+ */
+function cancelNotice(status: string, t: Translate): string | undefined {
+  if (status === 'CANCELLED') return t('orders.cancelDone');
+  return FINAL_STATUSES.includes(status) ? undefined : t('orders.cancelRequested');
+}
+
+/**
  * One order as a timeline (state changes, payments, stock moves, jobs), its items and address; live while
  * the order is in progress (the order-event stream, re-reading the detail on each event); cancel after a
  * confirmation.
@@ -72,7 +82,7 @@ export default function OrderDetailPage() {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
-  const [notice, setNotice] = useState<string>();
+  const [cancelSent, setCancelSent] = useState(false);
   const status = detail.data?.order.status;
   const reload = detail.reload;
 
@@ -102,10 +112,9 @@ export default function OrderDetailPage() {
   async function onCancel() {
     setBusy(true);
     setActionError(undefined);
-    setNotice(undefined);
     try {
       await api('POST', `/api/admin/orders/${orderId}/cancel`);
-      setNotice(t('orders.cancelRequested'));
+      setCancelSent(true);
       reload();
     } catch (caught) {
       setActionError(caught);
@@ -136,6 +145,7 @@ export default function OrderDetailPage() {
     Boolean(order.cancelRequestedAt) || Boolean(data.timeline?.some((e) => e.type === 'cancel'));
   const timeline = buildTimeline(data);
   const address = order.shippingAddress ?? {};
+  const notice = cancelSent ? cancelNotice(order.status, t) : undefined;
 
   return (
     <section>
@@ -164,7 +174,7 @@ export default function OrderDetailPage() {
         )}
       </div>
       {notice && (
-        <p className="notice" role="status">
+        <p className="notice" role="status" data-testid="order-notice">
           {notice}
         </p>
       )}

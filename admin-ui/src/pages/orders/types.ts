@@ -14,6 +14,9 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** States the workers still move on from by themselves: the page listens for changes while in one. */
 export const IN_PROGRESS: readonly string[] = ['PENDING', 'STOCK_RESERVED', 'CANCEL_REQUESTED'];
 
+/** States no move leaves (the API's FINAL_STATUSES, shared/orders/order-state-machine.ts). */
+export const FINAL_STATUSES: readonly string[] = ['REJECTED', 'PAYMENT_FAILED', 'CANCELLED'];
+
 export interface OrderListItem {
   id: number;
   user: { id: number; email: string | null };
