@@ -22,6 +22,8 @@ module.exports = {
     '/node_modules/',
     '/dist/',
     ...(process.env.REDIS_CLUSTER_NODES ? [] : ['/test/cluster/']),
+    // Likewise the read-replica suite, which needs a replicating pair (TEST_MYSQL_REPLICA_URL).
+    ...(process.env.TEST_MYSQL_REPLICA_URL ? [] : ['/test/replica/']),
   ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   setupFiles: ['<rootDir>/test/support/env.ts'],
