@@ -5,6 +5,7 @@
 // named in the box with why (what its check answered, and its last log line); polling goes on, and the
 // ready banner follows once everything answers.
 import { tsImport } from 'tsx/esm/api';
+import { describeRedis } from './stack-redis.mjs';
 
 /** The demo seed's accounts (seeds/demo-accounts.ts), read only where they may be shown: never in production. */
 async function demoAccounts(env) {
@@ -120,8 +121,8 @@ export function boxed(title, lines, colour = (_name, text) => text) {
   ].join('\n');
 }
 
-/** The lines of the ready banner. */
-export function bannerLines(urls, accounts = []) {
+/** The lines of the ready banner; `redis` is where the stack's Redis is (stack-redis.mjs describeRedis). */
+export function bannerLines(urls, accounts = [], redis = undefined) {
   const metrics = [`${urls.bff}/metrics (BFF)`];
   if (urls.workerMetrics) metrics.push(`${urls.workerMetrics} (workers)`);
   const lines = [
@@ -132,6 +133,7 @@ export function bannerLines(urls, accounts = []) {
     `Queue dashboard     ${urls.gateway}/admin/queues/  (admins only: sign in first, see README)`,
     `Metrics             ${metrics.join(', ')}`,
     `Fakes' inbox        ${urls.inbox}/  (SMS codes, charges keyed order-<id>, OAuth logins)`,
+    ...(redis ? [`Redis               ${redis}`] : []),
     `Logs                logs/<process>.log (JSON lines); LOG_LEVEL=debug shows every request`,
   ];
   if (accounts.length > 0) {
@@ -189,7 +191,7 @@ export function watchUntilReady(supervisor, options = {}) {
       print(
         supervisor.format === 'json'
           ? `${title}: ${urls.gateway}`
-          : boxed(title, bannerLines(urls, await accounts), colour),
+          : boxed(title, bannerLines(urls, await accounts, describeRedis(env)), colour),
       );
       return;
     }
