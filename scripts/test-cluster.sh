@@ -23,6 +23,7 @@ SUITES=(
   test/admin/admin-orders.test.ts
   test/admin/admin-users.test.ts
   test/admin/admin-order-cancel.test.ts
+  test/stats/stats-http.test.ts
   test/replica
   test/cluster
 )

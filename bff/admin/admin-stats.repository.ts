@@ -88,3 +88,4 @@ export function adminStatsRepository(db: Knex) {
     },
   };
 }
+export type AdminStatsRepository = ReturnType<typeof adminStatsRepository>;

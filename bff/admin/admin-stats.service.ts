@@ -6,7 +6,7 @@ import { auditRepository } from '../audit/audit.repository';
 import type { BffContext } from '../context';
 import { enqueue } from '../http/enqueue';
 import type { Granularity } from './admin.schemas';
-import { adminStatsRepository, type DailySales } from './admin-stats.repository';
+import { adminStatsRepository, type AdminStatsRepository, type DailySales } from './admin-stats.repository';
 import { dayRange } from './date-range';
 
 /** Orders still being worked on: the overview's "pending" count. */
@@ -58,9 +58,12 @@ export function periodOf(day: string, granularity: Granularity): string {
  * paid order was cancelled.
  */
 export function adminStatsService(
-  ctx: Pick<BffContext, 'db' | 'config' | 'producers' | 'queues' | 'logger'>,
+  ctx: Pick<BffContext, 'db' | 'reads' | 'config' | 'producers' | 'queues' | 'logger'>,
 ) {
-  const stats = adminStatsRepository(ctx.db);
+  // The aggregates are written by the stats worker, behind the orders anyway: a replica's moment of lag
+  // changes nothing a reader could tell, so the reports are lag-tolerant reads (shared/read-replica).
+  const report = <T>(read: (stats: AdminStatsRepository) => Promise<T>) =>
+    ctx.reads.read((db) => read(adminStatsRepository(db)));
   const audit = auditRepository(ctx.db);
   const timeZone = ctx.config.SHOP_TIME_ZONE;
   const today = (now: Date) => shopDay(now, timeZone);
@@ -69,7 +72,9 @@ export function adminStatsService(
     /** Every period of the range, empty ones as zeros; a week or month at an edge covers only its days in range. */
     async sales(query: { from?: string; to?: string; granularity: Granularity }, now = new Date()) {
       const { from, to, days } = dayRange(query, today(now), DEFAULT_RANGE_DAYS);
-      const byDay = new Map((await stats.dailySales(from, to)).map((row) => [row.day, row]));
+      const byDay = new Map(
+        (await report((stats) => stats.dailySales(from, to))).map((row) => [row.day, row]),
+      );
       const buckets: ({ period: string; start: string; end: string } & SalesFigures)[] = [];
       const totals = zero();
       for (let index = 0; index < days; index += 1) {
@@ -90,7 +95,7 @@ export function adminStatsService(
     /** Best sellers by units (then revenue) over the range: gross sales, refunds are not split by product. */
     async topProducts(query: { from?: string; to?: string; limit: number }, now = new Date()) {
       const { from, to } = dayRange(query, today(now), DEFAULT_RANGE_DAYS);
-      return { from, to, timeZone, items: await stats.topProducts(from, to, query.limit) };
+      return { from, to, timeZone, items: await report((stats) => stats.topProducts(from, to, query.limit)) };
     },
 
     /**
@@ -100,11 +105,13 @@ export function adminStatsService(
     async overview(now = new Date()) {
       const day = today(now);
       const yesterday = addDays(day, -1);
-      const [rows, newUsersToday, pendingByStatus] = await Promise.all([
-        stats.dailySales(yesterday, day),
-        stats.usersCreatedBetween(shopDayStart(day, timeZone), shopDayStart(addDays(day, 1), timeZone)),
-        stats.ordersByStatus(PENDING_STATUSES),
-      ]);
+      const [rows, newUsersToday, pendingByStatus] = await report((stats) =>
+        Promise.all([
+          stats.dailySales(yesterday, day),
+          stats.usersCreatedBetween(shopDayStart(day, timeZone), shopDayStart(addDays(day, 1), timeZone)),
+          stats.ordersByStatus(PENDING_STATUSES),
+        ]),
+      );
       const figures = (wanted: string) => {
         const result = zero();
         add(
