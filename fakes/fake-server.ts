@@ -4,7 +4,7 @@
  * (kept for `/__calls` and reported to `onCallEnd`), the `/__inbox` size, and JSON everywhere (unknown
  * routes and unparsable bodies included).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -125,6 +125,42 @@ export function holdUntilClientLeaves(req: express.Request, signal: AbortSignal)
   });
 }
 
+/** Waits out a latency knob; when the fake shuts down meanwhile, drops the connection unanswered (false). */
+export async function waitLatency(req: express.Request, ms: number, signal: AbortSignal): Promise<boolean> {
+  if (await delay(ms, signal)) return true;
+  req.socket.destroy();
+  return false;
+}
+
+/** The throttle knobs of the payment gateway and the SMS provider. */
+export interface ThrottleKnobs {
+  /** The next this many calls answer 429 with `Retry-After`, doing nothing. */
+  throttleNextCalls: number;
+  /** The `Retry-After` seconds of those 429 answers. */
+  throttleRetryAfterSeconds: number;
+}
+
+/** While `throttleNextCalls` lasts, counts it down and answers 429 with `Retry-After` and `body`; true if it did. */
+export function answerThrottled(res: express.Response, knobs: ThrottleKnobs, body: object): boolean {
+  if (knobs.throttleNextCalls <= 0) return false;
+  knobs.throttleNextCalls -= 1;
+  res.status(429).set('Retry-After', String(knobs.throttleRetryAfterSeconds)).json(body);
+  return true;
+}
+
+/** With probability `rate`, answers 503 or 500 (even odds) with the provider's body for each; true if it did. */
+export function answerServerError(
+  res: express.Response,
+  random: () => number,
+  rate: number,
+  bodies: { unavailable: object; internal: object },
+): boolean {
+  if (!chance(random, rate)) return false;
+  const unavailable = random() < 0.5;
+  res.status(unavailable ? 503 : 500).json(unavailable ? bodies.unavailable : bodies.internal);
+  return true;
+}
+
 export function requestIdOf(req: express.Request): string | null {
   return req.get('x-request-id') ?? null;
 }
@@ -180,6 +216,12 @@ export function newestFirst<T>(records: readonly T[]): T[] {
 export function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replaceAll('-', '')}`;
 }
+
+/** An opaque code or token: 32 random bytes, base64url. */
+export const randomToken = (): string => randomBytes(32).toString('base64url');
+
+/** Unix time in whole seconds, as OAuth lifetimes count. */
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** Parses with a zod schema; on failure answers 400 with `errorBody(message)` and returns undefined. */
 export function parseOr400<T extends z.ZodType>(

@@ -6,10 +6,11 @@
  * A flavour (fakes/oauth/kakao.ts, google.ts) makes it look like one real provider: its endpoint paths, the
  * claims of its ID token and UserInfo, its token answer and lifetimes, and its error answers.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import express from 'express';
+import { createHash } from 'node:crypto';
+import type express from 'express';
 import { type CryptoKey, type JWK, SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { z } from 'zod';
+import { createFakeApp, downPage, serveControlRoutes } from './fake-app';
 import {
   type CallLogOptions,
   type CallRecord,
@@ -18,12 +19,12 @@ import {
   errorJson,
   listenFake,
   notFoundJson,
+  nowSeconds,
   parseOr400,
   newestFirst,
-  recordCalls,
+  randomToken,
   requestIdOf,
 } from './fake-server';
-import { endJsonWithNewline } from '../shared/json-newline';
 
 export interface OidcUser {
   sub: string;
@@ -205,9 +206,6 @@ const tokenBodySchema = z.object({
 const oauthError = (error: string) => (description: string) => ({ error, error_description: description });
 const invalidRequest = oauthError('invalid_request');
 
-const randomToken = () => randomBytes(32).toString('base64url');
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
 /** `base64url(sha256(ascii(value)))`: the S256 transform of RFC 7636, also the left-half basis of at_hash. */
 function sha256Base64Url(value: string, bytes = 32): string {
   return createHash('sha256').update(value, 'ascii').digest().subarray(0, bytes).toString('base64url');
@@ -275,19 +273,13 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
       if (record.expiresAt <= now) state.accessTokens.delete(token);
   }
 
-  const app = express();
-  app.disable('x-powered-by');
-  endJsonWithNewline(app);
-  app.use(express.json({ limit: '100kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(recordCalls(state.calls, options.onCallEnd));
-  app.use((req, res, next) => {
-    if (state.down && !req.path.startsWith('/__')) {
-      res.status(503).type('text/html').send('<html><body>503 Service Temporarily Unavailable</body></html>');
-      return;
-    }
-    next();
+  const app = createFakeApp({
+    calls: state.calls,
+    onCallEnd: options.onCallEnd,
+    jsonLimit: '100kb',
+    urlencodedLimit: '100kb',
   });
+  app.use(downPage(() => state.down, '<html><body>503 Service Temporarily Unavailable</body></html>'));
 
   app.get('/.well-known/openid-configuration', (req, res) => {
     const issuer = issuerFor(req);
@@ -515,17 +507,24 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
     res.set('Cache-Control', 'no-store').json({ sub: token.user.sub, ...flavour.userinfo(token.user) });
   });
 
-  app.get('/__control', (_req, res) => {
-    res.json({ user: state.user, deny: state.deny, down: state.down });
-  });
-
-  app.post('/__control', (req, res) => {
-    const update = parseOr400(controlSchema, req.body ?? {}, res, invalidRequest);
-    if (update === undefined) return;
-    if (update.user !== undefined) state.user = update.user;
-    if (update.deny !== undefined) state.deny = update.deny;
-    if (update.down !== undefined) state.down = update.down;
-    res.json({ user: state.user, deny: state.deny, down: state.down });
+  serveControlRoutes(app, {
+    schema: controlSchema,
+    errorBody: invalidRequest,
+    view: () => ({ user: state.user, deny: state.deny, down: state.down }),
+    apply(update) {
+      if (update.user !== undefined) state.user = update.user;
+      if (update.deny !== undefined) state.deny = update.deny;
+      if (update.down !== undefined) state.down = update.down;
+    },
+    reset() {
+      state.user = { ...initialUser };
+      state.deny = false;
+      state.down = false;
+      state.codes.clear();
+      state.accessTokens.clear();
+      state.authorizations.length = 0;
+    },
+    calls: state.calls,
   });
 
   app.get('/__authorizations', (_req, res) => {
@@ -545,21 +544,6 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
     });
   });
 
-  app.get('/__calls', (_req, res) => {
-    res.json({ calls: state.calls });
-  });
-
-  app.post('/__reset', (_req, res) => {
-    state.user = { ...initialUser };
-    state.deny = false;
-    state.down = false;
-    state.codes.clear();
-    state.accessTokens.clear();
-    state.authorizations.length = 0;
-    state.calls.length = 0;
-    res.json({ reset: true });
-  });
-
   app.use(notFoundJson(oauthError('not_found')));
   app.use(errorJson(invalidRequest));
 
@@ -570,6 +554,28 @@ export function createOidcProviderApp(options: OidcProviderOptions = {}): {
     // Nothing here waits on timers or held sockets; kept so all fakes close the same way.
     dispose: () => undefined,
   };
+}
+
+/** What a flavoured fake (Kakao, Google) is started with: the generic options and its client's redirect URIs. */
+export type FlavouredProviderOptions = Omit<OidcProviderOptions, 'flavour'> &
+  ListenOptions & { redirectUris: string[] };
+
+/**
+ * Starts the OIDC fake as one real provider: its flavour, one client with that provider's local credentials
+ * and the given redirect URIs, and its default user; `options` may replace the client list and the user.
+ */
+export function startFlavouredProvider(
+  flavour: OidcFlavour,
+  defaults: { clientId: string; clientSecret: string; user: OidcUser },
+  options: FlavouredProviderOptions,
+): Promise<StartedFake<OidcProviderState>> {
+  const { clientId, clientSecret, user } = defaults;
+  return startOidcProvider({
+    clients: [{ clientId, clientSecret, redirectUris: options.redirectUris }],
+    user,
+    ...options,
+    flavour,
+  });
 }
 
 export async function startOidcProvider(

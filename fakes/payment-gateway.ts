@@ -3,17 +3,19 @@
  * with idempotency keys and fault knobs so the payments worker can be tested against timeouts, 5xx,
  * declines and the "charged, but the response was lost" case.
  */
-import express from 'express';
+import type express from 'express';
 import { z } from 'zod';
+import { createFakeApp, serveControlRoutes } from './fake-app';
 import {
   type CallLogOptions,
   type CallRecord,
   type ListenOptions,
   type StartedFake,
+  answerServerError,
+  answerThrottled,
   chance,
   createLifecycle,
   createRandom,
-  delay,
   errorJson,
   holdUntilClientLeaves,
   listenFake,
@@ -21,10 +23,9 @@ import {
   notFoundJson,
   parseOr400,
   newestFirst,
-  recordCalls,
   requestIdOf,
+  waitLatency,
 } from './fake-server';
-import { endJsonWithNewline } from '../shared/json-newline';
 
 export interface PaymentGatewayKnobs {
   /** Delay before every /v1 answer. */
@@ -393,11 +394,7 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
     };
   }
 
-  const app = express();
-  app.disable('x-powered-by');
-  endJsonWithNewline(app);
-  app.use(express.json({ limit: '100kb' }));
-  app.use(recordCalls(state.calls, options.onCallEnd));
+  const app = createFakeApp({ calls: state.calls, onCallEnd: options.onCallEnd, jsonLimit: '100kb' });
 
   app.use('/v1', async (req, res, next) => {
     const expected = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
@@ -408,33 +405,24 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
       });
       return;
     }
-    if (!(await delay(state.knobs.latencyMs, lifecycle.shutdownSignal))) {
-      req.socket.destroy();
-      return;
-    }
-    if (state.knobs.throttleNextCalls > 0) {
-      state.knobs.throttleNextCalls -= 1;
-      res
-        .status(429)
-        .set('Retry-After', String(state.knobs.throttleRetryAfterSeconds))
-        .json({ code: 'TOO_MANY_REQUESTS', message: '요청량이 초과되었습니다. 잠시 후 다시 시도해주세요.' });
-      return;
-    }
+    if (!(await waitLatency(req, state.knobs.latencyMs, lifecycle.shutdownSignal))) return;
+    const throttled = {
+      code: 'TOO_MANY_REQUESTS',
+      message: '요청량이 초과되었습니다. 잠시 후 다시 시도해주세요.',
+    };
+    if (answerThrottled(res, state.knobs, throttled)) return;
     if (chance(random, state.knobs.timeoutRate)) {
       await holdUntilClientLeaves(req, lifecycle.shutdownSignal);
       return;
     }
-    if (chance(random, state.knobs.errorRate)) {
-      const unavailable = random() < 0.5;
-      res
-        .status(unavailable ? 503 : 500)
-        .json(
-          unavailable
-            ? { code: 'SERVICE_UNAVAILABLE', message: '일시적으로 서비스를 이용할 수 없습니다.' }
-            : { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 시스템 처리 작업이 실패했습니다.' },
-        );
-      return;
-    }
+    const serverErrors = {
+      unavailable: { code: 'SERVICE_UNAVAILABLE', message: '일시적으로 서비스를 이용할 수 없습니다.' },
+      internal: {
+        code: 'FAILED_INTERNAL_SYSTEM_PROCESSING',
+        message: '내부 시스템 처리 작업이 실패했습니다.',
+      },
+    };
+    if (answerServerError(res, random, state.knobs.errorRate, serverErrors)) return;
     next();
   });
 
@@ -474,17 +462,24 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
     }),
   );
 
-  app.get('/__control', (_req, res) => {
-    res.json(state.knobs);
-  });
-
-  app.post('/__control', (req, res) => {
-    const update = parseOr400(knobsSchema, req.body ?? {}, res, invalidRequest);
-    if (update === undefined) return;
-    const { seed, ...knobs } = update;
-    if (seed !== undefined) random = createRandom(seed);
-    Object.assign(state.knobs, knobs);
-    res.json(state.knobs);
+  serveControlRoutes(app, {
+    schema: knobsSchema,
+    errorBody: invalidRequest,
+    view: () => state.knobs,
+    apply({ seed, ...knobs }) {
+      if (seed !== undefined) random = createRandom(seed);
+      Object.assign(state.knobs, knobs);
+    },
+    reset() {
+      state.knobs = structuredClone(initialKnobs);
+      state.charges.length = 0;
+      state.refunds.length = 0;
+      state.payments.clear();
+      state.paymentKeyByOrderId.clear();
+      state.idempotentResponses.clear();
+      random = createRandom(initialSeed);
+    },
+    calls: state.calls,
   });
 
   app.get('/__charges', (req, res) => {
@@ -496,22 +491,6 @@ export function createPaymentGatewayApp(options: PaymentGatewayOptions = {}): {
   // For a developer: the latest charges and refunds, newest first (orders appear as `order-<id>`).
   app.get('/__inbox', (_req, res) => {
     res.json({ charges: newestFirst(state.charges), refunds: newestFirst(state.refunds) });
-  });
-
-  app.get('/__calls', (_req, res) => {
-    res.json({ calls: state.calls });
-  });
-
-  app.post('/__reset', (_req, res) => {
-    state.knobs = structuredClone(initialKnobs);
-    state.charges.length = 0;
-    state.refunds.length = 0;
-    state.payments.clear();
-    state.paymentKeyByOrderId.clear();
-    state.idempotentResponses.clear();
-    state.calls.length = 0;
-    random = createRandom(initialSeed);
-    res.json({ reset: true });
   });
 
   app.use(notFoundJson(tossError('NOT_FOUND')));

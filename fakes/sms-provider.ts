@@ -6,26 +6,26 @@
  * unregistered sender) failures. Tests and developers read the texts back at `/__messages` and `/__inbox`.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import express from 'express';
+import type express from 'express';
 import { z } from 'zod';
+import { createFakeApp, serveControlRoutes } from './fake-app';
 import {
   type CallLogOptions,
   type CallRecord,
   type ListenOptions,
   type StartedFake,
-  chance,
+  answerServerError,
+  answerThrottled,
   createLifecycle,
   createRandom,
-  delay,
   errorJson,
   listenFake,
   notFoundJson,
   newestFirst,
   parseOr400,
-  recordCalls,
   requestIdOf,
+  waitLatency,
 } from './fake-server';
-import { endJsonWithNewline } from '../shared/json-newline';
 import {
   isKoreanMobileNumber,
   parseSolapiAuthorization,
@@ -220,11 +220,7 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
     return undefined;
   }
 
-  const app = express();
-  app.disable('x-powered-by');
-  endJsonWithNewline(app);
-  app.use(express.json({ limit: '1mb' }));
-  app.use(recordCalls(state.calls, options.onCallEnd));
+  const app = createFakeApp({ calls: state.calls, onCallEnd: options.onCallEnd, jsonLimit: '1mb' });
 
   app.use('/messages/v4', async (req, res, next) => {
     const refusal = authenticationError(req.get('authorization'));
@@ -232,29 +228,14 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
       res.status(refusal.status).json(refusal.body);
       return;
     }
-    if (!(await delay(state.knobs.latencyMs, lifecycle.shutdownSignal))) {
-      req.socket.destroy();
-      return;
-    }
-    if (state.knobs.throttleNextCalls > 0) {
-      state.knobs.throttleNextCalls -= 1;
-      res
-        .status(429)
-        .set('Retry-After', String(state.knobs.throttleRetryAfterSeconds))
-        .json(solapiError('TooManyRequests')('요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.'));
-      return;
-    }
-    if (chance(random, state.knobs.errorRate)) {
-      const unavailable = random() < 0.5;
-      res
-        .status(unavailable ? 503 : 500)
-        .json(
-          unavailable
-            ? solapiError('ServiceUnavailable')('일시적으로 서비스를 이용할 수 없습니다.')
-            : solapiError('InternalError')('내부 오류가 발생했습니다.'),
-        );
-      return;
-    }
+    if (!(await waitLatency(req, state.knobs.latencyMs, lifecycle.shutdownSignal))) return;
+    const throttled = solapiError('TooManyRequests')('요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.');
+    if (answerThrottled(res, state.knobs, throttled)) return;
+    const serverErrors = {
+      unavailable: solapiError('ServiceUnavailable')('일시적으로 서비스를 이용할 수 없습니다.'),
+      internal: solapiError('InternalError')('내부 오류가 발생했습니다.'),
+    };
+    if (answerServerError(res, random, state.knobs.errorRate, serverErrors)) return;
     next();
   });
 
@@ -388,17 +369,21 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
     });
   });
 
-  app.get('/__control', (_req, res) => {
-    res.json(state.knobs);
-  });
-
-  app.post('/__control', (req, res) => {
-    const update = parseOr400(knobsSchema, req.body ?? {}, res, validationError);
-    if (update === undefined) return;
-    const { seed, ...knobs } = update;
-    if (seed !== undefined) random = createRandom(seed);
-    Object.assign(state.knobs, knobs);
-    res.json(state.knobs);
+  serveControlRoutes(app, {
+    schema: knobsSchema,
+    errorBody: validationError,
+    view: () => state.knobs,
+    apply({ seed, ...knobs }) {
+      if (seed !== undefined) random = createRandom(seed);
+      Object.assign(state.knobs, knobs);
+    },
+    reset() {
+      state.knobs = structuredClone(initialKnobs);
+      state.messages.length = 0;
+      state.usedSignatures.clear();
+      random = createRandom(initialSeed);
+    },
+    calls: state.calls,
   });
 
   // `to` may be given as +82… or in domestic digits.
@@ -418,19 +403,6 @@ export function createSmsProviderApp(options: SmsProviderOptions = {}): {
         requestId,
       })),
     });
-  });
-
-  app.get('/__calls', (_req, res) => {
-    res.json({ calls: state.calls });
-  });
-
-  app.post('/__reset', (_req, res) => {
-    state.knobs = structuredClone(initialKnobs);
-    state.messages.length = 0;
-    state.calls.length = 0;
-    state.usedSignatures.clear();
-    random = createRandom(initialSeed);
-    res.json({ reset: true });
   });
 
   app.use(notFoundJson(solapiError('NotFound')));

@@ -4,11 +4,11 @@
  * `name`, `given_name`, `family_name` and `azp`, access tokens for 3599 s, a bare `error=access_denied` on
  * refusal and `invalid_grant` / "Bad Request" for an unknown, expired or used code.
  */
-import type { ListenOptions, StartedFake } from '../fake-server';
+import type { StartedFake } from '../fake-server';
 import {
-  startOidcProvider,
+  startFlavouredProvider,
+  type FlavouredProviderOptions,
   type OidcFlavour,
-  type OidcProviderOptions,
   type OidcProviderState,
   type OidcUser,
 } from '../oidc-provider';
@@ -61,19 +61,11 @@ export const DEFAULT_GOOGLE_USER: OidcUser = {
   name: 'Google Tester',
 };
 
-export function startGoogleFake(
-  options: Omit<OidcProviderOptions, 'flavour'> & ListenOptions & { redirectUris: string[] },
-): Promise<StartedFake<OidcProviderState>> {
-  return startOidcProvider({
-    clients: [
-      {
-        clientId: DEFAULT_GOOGLE_CLIENT_ID,
-        clientSecret: DEFAULT_GOOGLE_CLIENT_SECRET,
-        redirectUris: options.redirectUris,
-      },
-    ],
+export function startGoogleFake(options: FlavouredProviderOptions): Promise<StartedFake<OidcProviderState>> {
+  const defaults = {
+    clientId: DEFAULT_GOOGLE_CLIENT_ID,
+    clientSecret: DEFAULT_GOOGLE_CLIENT_SECRET,
     user: DEFAULT_GOOGLE_USER,
-    ...options,
-    flavour: GOOGLE_FLAVOUR,
-  });
+  };
+  return startFlavouredProvider(GOOGLE_FLAVOUR, defaults, options);
 }

@@ -7,11 +7,11 @@
  * refusal, and token errors with Kakao's `error_code` (KOE320: the code is unknown, expired or used).
  */
 import { randomBytes } from 'node:crypto';
-import type { ListenOptions, StartedFake } from '../fake-server';
+import type { StartedFake } from '../fake-server';
 import {
-  startOidcProvider,
+  startFlavouredProvider,
+  type FlavouredProviderOptions,
   type OidcFlavour,
-  type OidcProviderOptions,
   type OidcProviderState,
   type OidcUser,
 } from '../oidc-provider';
@@ -64,19 +64,11 @@ export const DEFAULT_KAKAO_USER: OidcUser = {
   email_verified: true,
 };
 
-export function startKakaoFake(
-  options: Omit<OidcProviderOptions, 'flavour'> & ListenOptions & { redirectUris: string[] },
-): Promise<StartedFake<OidcProviderState>> {
-  return startOidcProvider({
-    clients: [
-      {
-        clientId: DEFAULT_KAKAO_CLIENT_ID,
-        clientSecret: DEFAULT_KAKAO_CLIENT_SECRET,
-        redirectUris: options.redirectUris,
-      },
-    ],
+export function startKakaoFake(options: FlavouredProviderOptions): Promise<StartedFake<OidcProviderState>> {
+  const defaults = {
+    clientId: DEFAULT_KAKAO_CLIENT_ID,
+    clientSecret: DEFAULT_KAKAO_CLIENT_SECRET,
     user: DEFAULT_KAKAO_USER,
-    ...options,
-    flavour: KAKAO_FLAVOUR,
-  });
+  };
+  return startFlavouredProvider(KAKAO_FLAVOUR, defaults, options);
 }

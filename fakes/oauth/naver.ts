@@ -11,10 +11,9 @@
  *   or HTTP 401 with resultcode '024' (bad token) / '028' (no Authorization header).
  * Knobs at /__control: the member who logs in, `deny`, and `down` (every endpoint answers 503).
  */
-import { randomBytes } from 'node:crypto';
-import express from 'express';
+import type express from 'express';
 import { z } from 'zod';
-import { endJsonWithNewline } from '../../shared/json-newline';
+import { createFakeApp, downPage, serveControlRoutes } from '../fake-app';
 import {
   type CallLogOptions,
   type CallRecord,
@@ -24,8 +23,9 @@ import {
   listenFake,
   newestFirst,
   notFoundJson,
+  nowSeconds,
   parseOr400,
-  recordCalls,
+  randomToken,
   requestIdOf,
 } from '../fake-server';
 
@@ -112,8 +112,6 @@ const tokenParams = z.object({
 });
 
 const naverError = (message: string) => ({ error: 'invalid_request', error_description: message });
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-const randomToken = () => randomBytes(32).toString('base64url');
 
 export function createNaverFakeApp(options: NaverFakeOptions): {
   app: express.Express;
@@ -134,19 +132,13 @@ export function createNaverFakeApp(options: NaverFakeOptions): {
     calls: [],
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  endJsonWithNewline(app);
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(express.json({ limit: '100kb' }));
-  app.use(recordCalls(state.calls, options.onCallEnd));
-  app.use((req, res, next) => {
-    if (state.down && !req.path.startsWith('/__')) {
-      res.status(503).type('text/html').send('<html><body>503 Service Unavailable</body></html>');
-      return;
-    }
-    next();
+  const app = createFakeApp({
+    calls: state.calls,
+    onCallEnd: options.onCallEnd,
+    jsonLimit: '100kb',
+    urlencodedLimit: '100kb',
   });
+  app.use(downPage(() => state.down, '<html><body>503 Service Unavailable</body></html>'));
 
   app.get('/oauth2.0/authorize', (req, res) => {
     const query = parseOr400(authorizeQuery, req.query, res, naverError);
@@ -243,33 +235,28 @@ export function createNaverFakeApp(options: NaverFakeOptions): {
     res.json({ resultcode: '00', message: 'success', response: record.member });
   });
 
-  app.get('/__control', (_req, res) => {
-    res.json({ member: state.member, deny: state.deny, down: state.down });
-  });
-  app.post('/__control', (req, res) => {
-    const update = parseOr400(controlSchema, req.body ?? {}, res, naverError);
-    if (update === undefined) return;
-    if (update.member !== undefined) state.member = update.member;
-    if (update.deny !== undefined) state.deny = update.deny;
-    if (update.down !== undefined) state.down = update.down;
-    res.json({ member: state.member, deny: state.deny, down: state.down });
+  serveControlRoutes(app, {
+    schema: controlSchema,
+    errorBody: naverError,
+    view: () => ({ member: state.member, deny: state.deny, down: state.down }),
+    apply(update) {
+      if (update.member !== undefined) state.member = update.member;
+      if (update.deny !== undefined) state.deny = update.deny;
+      if (update.down !== undefined) state.down = update.down;
+    },
+    reset() {
+      state.member = { ...initialMember };
+      state.deny = false;
+      state.down = false;
+      state.codes.clear();
+      state.accessTokens.clear();
+      state.logins.length = 0;
+    },
+    calls: state.calls,
   });
   // For a developer: the latest logins (approved or declined), newest first.
   app.get('/__inbox', (_req, res) => {
     res.json({ logins: newestFirst(state.logins) });
-  });
-  app.get('/__calls', (_req, res) => {
-    res.json({ calls: state.calls });
-  });
-  app.post('/__reset', (_req, res) => {
-    state.member = { ...initialMember };
-    state.deny = false;
-    state.down = false;
-    state.codes.clear();
-    state.accessTokens.clear();
-    state.logins.length = 0;
-    state.calls.length = 0;
-    res.json({ reset: true });
   });
 
   app.use(notFoundJson(naverError));
