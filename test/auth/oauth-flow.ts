@@ -75,6 +75,57 @@ export async function startProviderStack(provider: ProviderId, label: string): P
   };
 }
 
+/**
+ * One provider's stack for a `describe` block: started before its tests (label `oauth-<provider>`), closed
+ * after them, with the flow's steps below bound to that stack and provider.
+ */
+export interface OAuthStack {
+  readonly stack: TestStack;
+  readonly fake: StartedFake<any>;
+  /** Who logs in next (`user` for the OIDC fakes, `member` for Naver), with deny and down off. */
+  actAs(who: Record<string, unknown>): Promise<void>;
+  control(knobs: Record<string, unknown>): Promise<void>;
+  begin(linkToken?: string): ReturnType<typeof begin>;
+  authorize(authorizeUrl: URL): Promise<string>;
+  finish(callbackPath: string, cookie: string | undefined, accept?: string): ReturnType<typeof finish>;
+  signIn(linkToken?: string): ReturnType<typeof signIn>;
+  signupAndLogin(): ReturnType<typeof signupAndLogin>;
+  me(accessToken: string): Promise<any>;
+  identityRows(subject: string): ReturnType<typeof identityRows>;
+}
+
+export function useOAuthStack(provider: ProviderId): OAuthStack {
+  let started: ProviderStack | undefined;
+  beforeAll(async () => {
+    started = await startProviderStack(provider, `oauth-${provider}`);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): ProviderStack => {
+    if (started === undefined) throw new Error(`the ${provider} stack is used before beforeAll started it`);
+    return started;
+  };
+  const who = provider === 'naver' ? 'member' : 'user';
+  return {
+    get stack() {
+      return current().stack;
+    },
+    get fake() {
+      return current().fake;
+    },
+    actAs: (user) => control(current().fake, { [who]: user, deny: false, down: false }),
+    control: (knobs) => control(current().fake, knobs),
+    begin: (linkToken) => begin(current().stack, provider, linkToken),
+    authorize,
+    finish: (callbackPath, cookie, accept) => finish(current().stack, callbackPath, cookie, accept),
+    signIn: (linkToken) => signIn(current().stack, provider, linkToken),
+    signupAndLogin: () => signupAndLogin(current().stack),
+    me: (accessToken) => me(current().stack, accessToken),
+    identityRows: (subject) => identityRows(current().stack, provider, subject),
+  };
+}
+
 /** Sets the fake's knobs: who logs in (`user` for the OIDC fakes, `member` for Naver), deny, down. */
 export async function control(fake: StartedFake<any>, knobs: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${fake.url}/__control`, {

@@ -4,37 +4,19 @@
  */
 import { appKey } from '../../shared/redis';
 import { call, uniqueEmail } from '../support/stack';
-import {
-  authorize,
-  begin,
-  control,
-  finish,
-  identityRows,
-  me,
-  signIn,
-  signupAndLogin,
-  startProviderStack,
-  type ProviderStack,
-} from './oauth-flow';
+import { useOAuthStack } from './oauth-flow';
 
 describe('Google sign-in through the gateway', () => {
-  let env: ProviderStack;
-  beforeAll(async () => {
-    env = await startProviderStack('google', 'oauth-google');
-  });
-  afterAll(async () => {
-    await env?.close();
-  });
-  const actAs = (user: Record<string, unknown>) => control(env.fake, { user, deny: false, down: false });
+  const env = useOAuthStack('google');
 
   // First in this file: the BFF has not discovered Google yet.
   it('when Google is down at the first start (discovery), then 503 PROVIDER_UNAVAILABLE and no state; once it is back, start works', async () => {
     const states = () =>
       env.stack.bff.ctx.redis.keys(appKey(env.stack.env.REDIS_PREFIX!, 'oauth', 'state', '*'));
-    await control(env.fake, { down: true });
+    await env.control({ down: true });
 
     const down = await call(env.stack.url, 'GET', '/api/auth/oauth/google/start');
-    await control(env.fake, { down: false });
+    await env.control({ down: false });
     const up = await call(env.stack.url, 'GET', '/api/auth/oauth/google/start');
 
     expect(down.status).toBe(503);
@@ -47,61 +29,61 @@ describe('Google sign-in through the gateway', () => {
   it('when a new Google user with a verified e-mail signs in, then tokens and an account with that e-mail', async () => {
     const email = uniqueEmail('google');
     const subject = `g-${Date.now()}`;
-    await actAs({ sub: subject, email, email_verified: true, name: 'Kim Minji' });
+    await env.actAs({ sub: subject, email, email_verified: true, name: 'Kim Minji' });
 
-    const { authorizeUrl, cookie } = await begin(env.stack, 'google');
+    const { authorizeUrl, cookie } = await env.begin();
     expect(authorizeUrl.pathname).toBe('/o/oauth2/v2/auth');
-    const result = await finish(env.stack, await authorize(authorizeUrl), cookie);
+    const result = await env.finish(await env.authorize(authorizeUrl), cookie);
 
     expect(result.status).toBe(200);
-    expect(await me(env.stack, result.body.accessToken)).toMatchObject({ email, name: 'Kim Minji' });
-    expect(await identityRows(env.stack, 'google', subject)).toHaveLength(1);
+    expect(await env.me(result.body.accessToken)).toMatchObject({ email, name: 'Kim Minji' });
+    expect(await env.identityRows(subject)).toHaveLength(1);
   });
 
   it('when Google says the e-mail of an existing account is unverified, then no 409 and no takeover: a new account without e-mail', async () => {
-    const owner = await signupAndLogin(env.stack);
-    await actAs({ sub: `g-unverified-${owner.userId}`, email: owner.email, email_verified: false });
+    const owner = await env.signupAndLogin();
+    await env.actAs({ sub: `g-unverified-${owner.userId}`, email: owner.email, email_verified: false });
 
-    const result = await signIn(env.stack, 'google');
+    const result = await env.signIn();
 
     expect(result.status).toBe(200);
-    const user = await me(env.stack, result.body.accessToken);
+    const user = await env.me(result.body.accessToken);
     expect(user.id).not.toBe(owner.userId);
     expect(user.email).toBeNull();
   });
 
   it('when the user declines (bare error=access_denied), then 401 OAUTH_FAILED', async () => {
-    await control(env.fake, { deny: true });
-    const { authorizeUrl, cookie } = await begin(env.stack, 'google');
-    const callbackPath = await authorize(authorizeUrl);
-    await control(env.fake, { deny: false });
+    await env.control({ deny: true });
+    const { authorizeUrl, cookie } = await env.begin();
+    const callbackPath = await env.authorize(authorizeUrl);
+    await env.control({ deny: false });
 
-    const result = await finish(env.stack, callbackPath, cookie);
+    const result = await env.finish(callbackPath, cookie);
 
     expect(result.status).toBe(401);
     expect(result.body.error.code).toBe('OAUTH_FAILED');
   });
 
   it('when the code was already used at Google (invalid_grant), then 401 OAUTH_FAILED', async () => {
-    await actAs({ sub: `g-used-${Date.now()}` });
-    const { authorizeUrl, cookie } = await begin(env.stack, 'google');
-    const callbackPath = await authorize(authorizeUrl);
+    await env.actAs({ sub: `g-used-${Date.now()}` });
+    const { authorizeUrl, cookie } = await env.begin();
+    const callbackPath = await env.authorize(authorizeUrl);
     for (const code of env.fake.state.codes.values()) code.redeemed = true;
 
-    const result = await finish(env.stack, callbackPath, cookie);
+    const result = await env.finish(callbackPath, cookie);
 
     expect(result.status).toBe(401);
     expect(result.body.error.code).toBe('OAUTH_FAILED');
   });
 
   it('when Google is down at the code exchange, then 503 PROVIDER_UNAVAILABLE', async () => {
-    await actAs({ sub: `g-down-${Date.now()}` });
-    const { authorizeUrl, cookie } = await begin(env.stack, 'google');
-    const callbackPath = await authorize(authorizeUrl);
-    await control(env.fake, { down: true });
+    await env.actAs({ sub: `g-down-${Date.now()}` });
+    const { authorizeUrl, cookie } = await env.begin();
+    const callbackPath = await env.authorize(authorizeUrl);
+    await env.control({ down: true });
 
-    const result = await finish(env.stack, callbackPath, cookie);
-    await control(env.fake, { down: false });
+    const result = await env.finish(callbackPath, cookie);
+    await env.control({ down: false });
 
     expect(result.status).toBe(503);
     expect(result.body.error.code).toBe('PROVIDER_UNAVAILABLE');
@@ -112,10 +94,10 @@ describe('Google sign-in through the gateway', () => {
 
     it('when a browser navigation reaches the callback, then a static HTML page says who signed in, with no-store, no referrer and a CSP without scripts', async () => {
       const email = uniqueEmail('browser');
-      await actAs({ sub: `g-browser-${Date.now()}`, email, email_verified: true });
-      const { authorizeUrl, cookie } = await begin(env.stack, 'google');
+      await env.actAs({ sub: `g-browser-${Date.now()}`, email, email_verified: true });
+      const { authorizeUrl, cookie } = await env.begin();
 
-      const page = await finish(env.stack, await authorize(authorizeUrl), cookie, browserAccept);
+      const page = await env.finish(await env.authorize(authorizeUrl), cookie, browserAccept);
 
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -131,22 +113,22 @@ describe('Google sign-in through the gateway', () => {
     });
 
     it('when a browser asks with ?format=json, then it gets the JSON', async () => {
-      await actAs({ sub: `g-json-${Date.now()}` });
-      const { authorizeUrl, cookie } = await begin(env.stack, 'google');
-      const callbackPath = await authorize(authorizeUrl);
+      await env.actAs({ sub: `g-json-${Date.now()}` });
+      const { authorizeUrl, cookie } = await env.begin();
+      const callbackPath = await env.authorize(authorizeUrl);
 
-      const result = await finish(env.stack, `${callbackPath}&format=json`, cookie, browserAccept);
+      const result = await env.finish(`${callbackPath}&format=json`, cookie, browserAccept);
 
       expect(result.status).toBe(200);
       expect(result.body.accessToken).toEqual(expect.any(String));
     });
 
     it('when the login fails in a browser, then the page names our error code and never the provider text', async () => {
-      const { authorizeUrl, cookie } = await begin(env.stack, 'google');
+      const { authorizeUrl, cookie } = await env.begin();
       const state = authorizeUrl.searchParams.get('state')!;
       const query = new URLSearchParams({ state, error: 'access_denied', error_description: '<b>phish</b>' });
 
-      const page = await finish(env.stack, `/api/auth/oauth/google/callback?${query}`, cookie, browserAccept);
+      const page = await env.finish(`/api/auth/oauth/google/callback?${query}`, cookie, browserAccept);
 
       expect(page.status).toBe(401);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');

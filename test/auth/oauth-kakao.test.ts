@@ -4,28 +4,10 @@
  * down, and linking, listing and unlinking identities.
  */
 import { call, uniqueEmail } from '../support/stack';
-import {
-  authorize,
-  begin,
-  control,
-  finish,
-  identityRows,
-  me,
-  signIn,
-  signupAndLogin,
-  startProviderStack,
-  type ProviderStack,
-} from './oauth-flow';
+import { useOAuthStack } from './oauth-flow';
 
 describe('Kakao login through the gateway', () => {
-  let env: ProviderStack;
-  beforeAll(async () => {
-    env = await startProviderStack('kakao', 'oauth-kakao');
-  });
-  afterAll(async () => {
-    await env?.close();
-  });
-  const actAs = (user: Record<string, unknown>) => control(env.fake, { user, deny: false, down: false });
+  const env = useOAuthStack('kakao');
 
   it('when GET /api/auth/providers is called without a token, then Kakao is listed with its names and start URL', async () => {
     const response = await call(env.stack.url, 'GET', '/api/auth/providers');
@@ -44,7 +26,7 @@ describe('Kakao login through the gateway', () => {
   it('when a new Kakao member with a verified e-mail signs in, then the browser flow ends with tokens and an account with that e-mail and an unverified phone', async () => {
     const email = uniqueEmail('kakao');
     const subject = `kakao-${email}`;
-    await actAs({
+    await env.actAs({
       sub: subject,
       nickname: '라이언',
       email,
@@ -52,13 +34,13 @@ describe('Kakao login through the gateway', () => {
       phone_number: '+82 10-2345-6789',
     });
 
-    const { authorizeUrl, cookie } = await begin(env.stack, 'kakao');
+    const { authorizeUrl, cookie } = await env.begin();
     expect(authorizeUrl.pathname).toBe('/oauth/authorize');
     expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorizeUrl.searchParams.get('nonce')).toBeTruthy();
     expect(authorizeUrl.searchParams.get('scope')).toBe('openid account_email profile_nickname');
     expect(cookie).toMatch(/^vm_oauth=/);
-    const result = await finish(env.stack, await authorize(authorizeUrl), cookie);
+    const result = await env.finish(await env.authorize(authorizeUrl), cookie);
 
     expect(result.status).toBe(200);
     expect(result.headers.get('cache-control')).toBe('no-store');
@@ -68,86 +50,84 @@ describe('Kakao login through the gateway', () => {
       'refreshToken',
       'tokenType',
     ]);
-    const user = await me(env.stack, result.body.accessToken);
+    const user = await env.me(result.body.accessToken);
     expect(user).toMatchObject({ email, name: '라이언', phone: '+821023456789', phoneVerified: false });
-    expect(await identityRows(env.stack, 'kakao', subject)).toEqual([{ user_id: user.id, email }]);
+    expect(await env.identityRows(subject)).toEqual([{ user_id: user.id, email }]);
   });
 
   it('when Kakao does not verify the e-mail of an existing password account, then it is not matched: a new account without e-mail is made and the password account keeps no link', async () => {
-    const owner = await signupAndLogin(env.stack);
+    const owner = await env.signupAndLogin();
     const subject = `kakao-unverified-${owner.userId}`;
-    await actAs({ sub: subject, email: owner.email, email_verified: false });
+    await env.actAs({ sub: subject, email: owner.email, email_verified: false });
 
-    const result = await signIn(env.stack, 'kakao');
+    const result = await env.signIn();
 
     expect(result.status).toBe(200);
-    const user = await me(env.stack, result.body.accessToken);
+    const user = await env.me(result.body.accessToken);
     expect(user.id).not.toBe(owner.userId);
     expect(user.email).toBeNull();
-    expect(await identityRows(env.stack, 'kakao', subject)).toEqual([
-      { user_id: user.id, email: owner.email },
-    ]);
+    expect(await env.identityRows(subject)).toEqual([{ user_id: user.id, email: owner.email }]);
   });
 
   it('when Kakao verifies the e-mail of an existing account, then 409 ACCOUNT_EXISTS and nothing is linked', async () => {
-    const owner = await signupAndLogin(env.stack);
+    const owner = await env.signupAndLogin();
     const subject = `kakao-taken-${owner.userId}`;
-    await actAs({ sub: subject, email: owner.email, email_verified: true });
+    await env.actAs({ sub: subject, email: owner.email, email_verified: true });
 
-    const result = await signIn(env.stack, 'kakao');
+    const result = await env.signIn();
 
     expect(result.status).toBe(409);
     expect(result.body.error.code).toBe('ACCOUNT_EXISTS');
-    expect(await identityRows(env.stack, 'kakao', subject)).toEqual([]);
+    expect(await env.identityRows(subject)).toEqual([]);
   });
 
   it('when the member gives no e-mail (no consent), then an account is still made, without e-mail', async () => {
     const subject = `kakao-noemail-${Date.now()}`;
-    await actAs({ sub: subject, nickname: '무지' });
+    await env.actAs({ sub: subject, nickname: '무지' });
 
-    const result = await signIn(env.stack, 'kakao');
+    const result = await env.signIn();
 
     expect(result.status).toBe(200);
-    expect(await me(env.stack, result.body.accessToken)).toMatchObject({ email: null, name: '무지' });
+    expect(await env.me(result.body.accessToken)).toMatchObject({ email: null, name: '무지' });
   });
 
   it("when the member declines consent, then 401 OAUTH_FAILED without Kakao's text, and the state is spent", async () => {
-    await control(env.fake, { deny: true });
-    const { authorizeUrl, cookie } = await begin(env.stack, 'kakao');
-    const callbackPath = await authorize(authorizeUrl);
+    await env.control({ deny: true });
+    const { authorizeUrl, cookie } = await env.begin();
+    const callbackPath = await env.authorize(authorizeUrl);
     expect(callbackPath).toContain('error=access_denied');
     expect(callbackPath).toContain('error_description=User+denied+access');
 
-    const result = await finish(env.stack, callbackPath, cookie);
-    await control(env.fake, { deny: false });
+    const result = await env.finish(callbackPath, cookie);
+    await env.control({ deny: false });
 
     expect(result.status).toBe(401);
     expect(result.body.error.code).toBe('OAUTH_FAILED');
     expect(JSON.stringify(result.body)).not.toContain('denied');
-    expect((await finish(env.stack, callbackPath, cookie)).body.error.code).toBe('OAUTH_STATE_INVALID');
+    expect((await env.finish(callbackPath, cookie)).body.error.code).toBe('OAUTH_STATE_INVALID');
   });
 
   it('when the code has expired at Kakao, then 401 OAUTH_FAILED and no account', async () => {
     const subject = `kakao-expired-${Date.now()}`;
-    await actAs({ sub: subject, email: uniqueEmail('exp'), email_verified: true });
-    const { authorizeUrl, cookie } = await begin(env.stack, 'kakao');
-    const callbackPath = await authorize(authorizeUrl);
+    await env.actAs({ sub: subject, email: uniqueEmail('exp'), email_verified: true });
+    const { authorizeUrl, cookie } = await env.begin();
+    const callbackPath = await env.authorize(authorizeUrl);
     for (const code of env.fake.state.codes.values()) code.expiresAt = 0;
 
-    const result = await finish(env.stack, callbackPath, cookie);
+    const result = await env.finish(callbackPath, cookie);
 
     expect(result.status).toBe(401);
     expect(result.body.error.code).toBe('OAUTH_FAILED');
-    expect(await identityRows(env.stack, 'kakao', subject)).toEqual([]);
+    expect(await env.identityRows(subject)).toEqual([]);
   });
 
   it('when a callback is replayed, then the replay is 400 OAUTH_STATE_INVALID', async () => {
-    await actAs({ sub: `kakao-replay-${Date.now()}` });
-    const { authorizeUrl, cookie } = await begin(env.stack, 'kakao');
-    const callbackPath = await authorize(authorizeUrl);
+    await env.actAs({ sub: `kakao-replay-${Date.now()}` });
+    const { authorizeUrl, cookie } = await env.begin();
+    const callbackPath = await env.authorize(authorizeUrl);
 
-    const first = await finish(env.stack, callbackPath, cookie);
-    const replay = await finish(env.stack, callbackPath, cookie);
+    const first = await env.finish(callbackPath, cookie);
+    const replay = await env.finish(callbackPath, cookie);
 
     expect(first.status).toBe(200);
     expect(replay.status).toBe(400);
@@ -155,13 +135,13 @@ describe('Kakao login through the gateway', () => {
   });
 
   it('when Kakao is down at the code exchange, then 503 PROVIDER_UNAVAILABLE with Retry-After, not a 500', async () => {
-    await actAs({ sub: `kakao-down-${Date.now()}` });
-    const { authorizeUrl, cookie } = await begin(env.stack, 'kakao');
-    const callbackPath = await authorize(authorizeUrl);
-    await control(env.fake, { down: true });
+    await env.actAs({ sub: `kakao-down-${Date.now()}` });
+    const { authorizeUrl, cookie } = await env.begin();
+    const callbackPath = await env.authorize(authorizeUrl);
+    await env.control({ down: true });
 
-    const result = await finish(env.stack, callbackPath, cookie);
-    await control(env.fake, { down: false });
+    const result = await env.finish(callbackPath, cookie);
+    await env.control({ down: false });
 
     expect(result.status).toBe(503);
     expect(result.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', requestId: expect.any(String) });
@@ -170,11 +150,11 @@ describe('Kakao login through the gateway', () => {
 
   describe('identities of the signed-in user', () => {
     it('when a password user links Kakao, then it is listed (subject masked) and can be unlinked', async () => {
-      const owner = await signupAndLogin(env.stack);
+      const owner = await env.signupAndLogin();
       const subject = `kakao-link-${owner.userId}-0000`;
-      await actAs({ sub: subject, email: uniqueEmail('linked'), email_verified: true });
+      await env.actAs({ sub: subject, email: uniqueEmail('linked'), email_verified: true });
 
-      const linked = await signIn(env.stack, 'kakao', owner.accessToken);
+      const linked = await env.signIn(owner.accessToken);
       expect(linked.status).toBe(200);
       expect(linked.body.linked).toEqual({ provider: 'kakao', userId: owner.userId });
 
@@ -188,7 +168,7 @@ describe('Kakao login through the gateway', () => {
         token: owner.accessToken,
       });
       expect(unlink.status).toBe(204);
-      expect(await identityRows(env.stack, 'kakao', subject)).toEqual([]);
+      expect(await env.identityRows(subject)).toEqual([]);
       const again = await call(env.stack.url, 'DELETE', '/api/users/me/identities/kakao', {
         token: owner.accessToken,
       });
@@ -197,15 +177,15 @@ describe('Kakao login through the gateway', () => {
 
     it('when an account made by Kakao login unlinks Kakao, its only way to sign in, then 409 LAST_SIGN_IN_METHOD and the link stays', async () => {
       const subject = `kakao-only-${Date.now()}`;
-      await actAs({ sub: subject });
-      const login = await signIn(env.stack, 'kakao');
+      await env.actAs({ sub: subject });
+      const login = await env.signIn();
       const token = login.body.accessToken as string;
 
       const unlink = await call(env.stack.url, 'DELETE', '/api/users/me/identities/kakao', { token });
 
       expect(unlink.status).toBe(409);
       expect(unlink.body.error.code).toBe('LAST_SIGN_IN_METHOD');
-      expect(await identityRows(env.stack, 'kakao', subject)).toHaveLength(1);
+      expect(await env.identityRows(subject)).toHaveLength(1);
     });
 
     it('when the identities routes are called without a token, then the gateway answers 401', async () => {
