@@ -3,83 +3,36 @@
  * retried (after the provider's Retry-After) and delivered; a permanent refusal is not retried and reaches the
  * user as a clear error, without the message text in the job, its failure or any log line.
  */
-import { Queue } from 'bullmq';
-import type { StartedFake } from '../../fakes/fake-server';
-import { type SmsProviderState, startSmsProvider } from '../../fakes/sms-provider';
-import { loadConfig } from '../../shared/config';
-import { createLogger } from '../../shared/logger';
-import { bullPrefix, closeRedis, createRedis, type Redis } from '../../shared/redis';
-import { startWorkers, type RunningWorkers } from '../../workers/bootstrap';
-import { call, eventually, startStack, uniqueEmail, type TestStack } from '../support/stack';
+import type { SmsProviderState } from '../../fakes/sms-provider';
+import { call, eventually, uniqueEmail } from '../support/stack';
+import { randomPhone, useSmsStack } from './sms-stack';
 
-const randomPhone = () => `+8210${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
 const domestic = (e164: string) => `0${e164.slice(3)}`;
 
 describe('SMS delivery through SOLAPI', () => {
-  let stack: TestStack;
-  let sms: StartedFake<SmsProviderState>;
-  let workers: RunningWorkers;
-  let redis: Redis;
-  let notifications: Queue;
-  const bffLogLines: string[] = [];
-  const workerLogLines: string[] = [];
-
-  beforeAll(async () => {
-    sms = await startSmsProvider({ port: 0, apiKey: 'NCSDELIVERYTEST', apiSecret: 'delivery-test-secret' });
-    stack = await startStack({
-      label: 'sms-delivery',
-      env: {
-        SOLAPI_BASE_URL: sms.url,
-        SOLAPI_API_KEY: 'NCSDELIVERYTEST',
-        SOLAPI_API_SECRET: 'delivery-test-secret',
-      },
-      bffLogLines,
-    });
-    const config = loadConfig({ ...process.env, ...stack.env });
-    const logger = createLogger({
-      level: 'debug',
-      name: 'workers-test',
-      destination: { write: (line: string) => workerLogLines.push(line) },
-    });
-    workers = await startWorkers(config, logger, [{ domain: 'notifications', concurrency: 1 }]);
-    redis = createRedis(process.env.REDIS_URL!, 'worker');
-    notifications = new Queue('notifications', {
-      connection: redis,
-      prefix: bullPrefix(stack.env.REDIS_PREFIX!),
-    });
+  const env = useSmsStack({
+    label: 'sms-delivery',
+    credentials: { apiKey: 'NCSDELIVERYTEST', apiSecret: 'delivery-test-secret' },
   });
-  afterAll(async () => {
-    await notifications?.close();
-    if (redis) await closeRedis(redis);
-    await workers?.close(5000);
-    await stack?.close();
-    await sms?.close();
-  });
+  const { bffLogLines, workerLogLines, control } = env;
   beforeEach(async () => {
-    await fetch(`${sms.url}/__reset`, { method: 'POST' });
+    await fetch(`${env.sms.url}/__reset`, { method: 'POST' });
   });
-
-  const control = (knobs: object) =>
-    fetch(`${sms.url}/__control`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(knobs),
-    });
 
   async function userWithPhone(phone: string): Promise<string> {
     const email = uniqueEmail('sms-delivery');
-    const signup = await call(stack.url, 'POST', '/api/auth/signup', {
+    const signup = await call(env.stack.url, 'POST', '/api/auth/signup', {
       body: { email, password: 'Passw0rd!', phone },
     });
     expect(signup.status).toBe(201);
-    const login = await call(stack.url, 'POST', '/api/auth/login', {
+    const login = await call(env.stack.url, 'POST', '/api/auth/login', {
       body: { email, password: 'Passw0rd!' },
     });
     return login.body.accessToken as string;
   }
 
   const statusOf = async (token: string) =>
-    (await call(stack.url, 'GET', '/api/auth/sms/status', { token })).body;
+    (await call(env.stack.url, 'GET', '/api/auth/sms/status', { token })).body;
 
   it('when SOLAPI throttles the first send, then the job waits out Retry-After, is delivered signed, and the status says sent', async () => {
     const phone = randomPhone();
@@ -87,12 +40,12 @@ describe('SMS delivery through SOLAPI', () => {
     expect(await statusOf(token)).toEqual({ status: 'none' });
     await control({ throttleNextCalls: 1, throttleRetryAfterSeconds: 2 });
 
-    const send = await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
+    const send = await call(env.stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
     expect(send.status).toBe(202);
 
     const retrying = await eventually(
       async () => {
-        const [job] = await notifications.getJobs(['delayed']);
+        const [job] = await env.notifications.getJobs(['delayed']);
         return job && job.attemptsMade === 1 ? job : undefined;
       },
       15_000,
@@ -102,7 +55,7 @@ describe('SMS delivery through SOLAPI', () => {
     expect(retrying.delay).toBeGreaterThanOrEqual(2000);
     const [message] = await eventually(
       async () => {
-        const response = await fetch(`${sms.url}/__messages?to=${encodeURIComponent(phone)}`);
+        const response = await fetch(`${env.sms.url}/__messages?to=${encodeURIComponent(phone)}`);
         const { messages } = (await response.json()) as { messages: SmsProviderState['messages'] };
         return messages.length > 0 ? messages : undefined;
       },
@@ -111,7 +64,7 @@ describe('SMS delivery through SOLAPI', () => {
     );
     expect(message).toMatchObject({ to: domestic(phone), from: '15880000', type: 'SMS' });
     expect(message!.customFields.reference).toMatch(/^sms-\d+-/);
-    const calls = sms.state.calls.filter((record) => record.path === '/messages/v4/send-many/detail');
+    const calls = env.sms.state.calls.filter((record) => record.path === '/messages/v4/send-many/detail');
     expect(calls.map((record) => record.status)).toEqual([429, 200]);
 
     await eventually(
@@ -121,7 +74,7 @@ describe('SMS delivery through SOLAPI', () => {
     );
     expect(await statusOf(token)).toEqual({ status: 'sent', expiresIn: expect.any(Number) });
     const code = /(\d{6})/.exec(message!.text)![1]!;
-    const verify = await call(stack.url, 'POST', '/api/auth/sms/verify', { token, body: { code } });
+    const verify = await call(env.stack.url, 'POST', '/api/auth/sms/verify', { token, body: { code } });
     expect(verify.body).toEqual({ verified: true, phone });
   });
 
@@ -130,18 +83,18 @@ describe('SMS delivery through SOLAPI', () => {
     const token = await userWithPhone(phone);
     await control({ lostResponseNextSends: 1 });
 
-    expect((await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} })).status).toBe(202);
+    expect((await call(env.stack.url, 'POST', '/api/auth/sms/send', { token, body: {} })).status).toBe(202);
 
     await eventually(
       async () => ((await statusOf(token)).status === 'sent' ? true : undefined),
       15_000,
       'the status saying sent after the retry',
     );
-    const sends = sms.state.calls.filter((record) => record.path === '/messages/v4/send-many/detail');
-    const lookups = sms.state.calls.filter((record) => record.path === '/messages/v4/list');
+    const sends = env.sms.state.calls.filter((record) => record.path === '/messages/v4/send-many/detail');
+    const lookups = env.sms.state.calls.filter((record) => record.path === '/messages/v4/list');
     expect(sends).toHaveLength(1);
     expect(lookups).toHaveLength(1);
-    expect(sms.state.messages.filter((message) => message.to === domestic(phone))).toHaveLength(1);
+    expect(env.sms.state.messages.filter((message) => message.to === domestic(phone))).toHaveLength(1);
   });
 
   it.each([
@@ -158,12 +111,12 @@ describe('SMS delivery through SOLAPI', () => {
       const token = await userWithPhone(phone);
       await control(knobs(phone));
 
-      const send = await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
+      const send = await call(env.stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
       expect(send.status).toBe(202);
 
       const failed = await eventually(
         async () => {
-          const [job] = await notifications.getJobs(['failed']);
+          const [job] = await env.notifications.getJobs(['failed']);
           return job && (job.data as { to: string }).to === phone ? job : undefined;
         },
         15_000,
@@ -173,7 +126,7 @@ describe('SMS delivery through SOLAPI', () => {
       expect(failed.failedReason).toMatch(/^SMS refused by the provider/);
       const status = await statusOf(token);
       expect(status).toEqual({ status: 'failed', reason: expect.stringMatching(reason) });
-      const verify = await call(stack.url, 'POST', '/api/auth/sms/verify', {
+      const verify = await call(env.stack.url, 'POST', '/api/auth/sms/verify', {
         token,
         body: { code: '000000' },
       });
@@ -195,11 +148,11 @@ describe('SMS delivery through SOLAPI', () => {
       ];
       expect(traces.filter((text) => /verification code/i.test(text))).toEqual([]);
       expect(workerLogLines.some((line) => line.includes('sms refused by the provider'))).toBe(true);
-      expect(sms.state.messages).toEqual([]);
+      expect(env.sms.state.messages).toEqual([]);
 
       // Once the cause is fixed, a new code can be asked for at once: the refused one never arrived.
-      await fetch(`${sms.url}/__reset`, { method: 'POST' });
-      const again = await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
+      await fetch(`${env.sms.url}/__reset`, { method: 'POST' });
+      const again = await call(env.stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
       expect(again.status).toBe(202);
       await eventually(
         async () => ((await statusOf(token)).status === 'sent' ? true : undefined),

@@ -3,22 +3,10 @@
  * not on the queue dashboard, not in the BFF's or the workers' log lines.
  */
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { startSmsProvider } from '../../fakes/sms-provider';
-import type { StartedFake } from '../../fakes/fake-server';
 import { sealSmsPayload, type SendSmsPayload } from '../../queues/notifications.queue';
-import { loadConfig } from '../../shared/config';
-import { createLogger } from '../../shared/logger';
-import { bullPrefix, closeRedis, createRedis, type Redis } from '../../shared/redis';
-import { startWorkers, type RunningWorkers } from '../../workers/bootstrap';
-import {
-  call,
-  createUserWithToken,
-  eventually,
-  startStack,
-  uniqueEmail,
-  type TestStack,
-} from '../support/stack';
+import type { Redis } from '../../shared/redis';
+import { call, createUserWithToken, eventually, uniqueEmail } from '../support/stack';
+import { randomPhone, useSmsStack } from './sms-stack';
 
 /** Every value stored under `prefix:`, as text, whatever the key's type. */
 async function dumpPrefix(redis: Redis, prefix: string): Promise<string[]> {
@@ -46,74 +34,43 @@ async function dumpPrefix(redis: Redis, prefix: string): Promise<string[]> {
 const containsCode = (text: string, code: string) => new RegExp(`(?<![0-9])${code}(?![0-9])`).test(text);
 
 describe('SMS verification codes are never stored or logged in clear', () => {
-  let stack: TestStack;
-  let sms: StartedFake<any>;
-  let workers: RunningWorkers;
-  let redis: Redis;
-  let notifications: Queue;
-  const bffLogLines: string[] = [];
-  const workerLogLines: string[] = [];
+  const env = useSmsStack({ label: 'sms-secrecy' });
+  const { bffLogLines, workerLogLines } = env;
 
-  beforeAll(async () => {
-    sms = await startSmsProvider({ port: 0 });
-    stack = await startStack({ label: 'sms-secrecy', env: { SOLAPI_BASE_URL: sms.url }, bffLogLines });
-    const config = loadConfig({ ...process.env, ...stack.env });
-    const logger = createLogger({
-      level: 'debug',
-      name: 'workers-test',
-      destination: { write: (line: string) => workerLogLines.push(line) },
-    });
-    workers = await startWorkers(config, logger, [{ domain: 'notifications', concurrency: 1 }]);
-    redis = createRedis(process.env.REDIS_URL!, 'worker');
-    notifications = new Queue('notifications', {
-      connection: redis,
-      prefix: bullPrefix(stack.env.REDIS_PREFIX!),
-    });
-  });
-  afterAll(async () => {
-    await notifications?.close();
-    if (redis) await closeRedis(redis);
-    await workers?.close(5000);
-    await stack?.close();
-    await sms?.close();
-  });
-
-  const stackKey = () => stack.bff.config.SMS_PAYLOAD_KEY;
-  const setSmsErrorRate = (errorRate: number) =>
-    fetch(`${sms.url}/__control`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ errorRate }),
-    });
+  const stackKey = () => env.stack.bff.config.SMS_PAYLOAD_KEY;
+  const setSmsErrorRate = (errorRate: number) => env.control({ errorRate });
 
   it('when a code is sent, retried and delivered, then the provider gets the right text while Redis, the dashboard and the logs never hold the code', async () => {
-    const phone = `+8210${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+    const phone = randomPhone();
     const email = uniqueEmail('sms');
     expect(
-      (await call(stack.url, 'POST', '/api/auth/signup', { body: { email, password: 'Passw0rd!', phone } }))
-        .status,
+      (
+        await call(env.stack.url, 'POST', '/api/auth/signup', {
+          body: { email, password: 'Passw0rd!', phone },
+        })
+      ).status,
     ).toBe(201);
-    const login = await call(stack.url, 'POST', '/api/auth/login', {
+    const login = await call(env.stack.url, 'POST', '/api/auth/login', {
       body: { email, password: 'Passw0rd!' },
     });
     const token = login.body.accessToken as string;
-    const admin = await createUserWithToken(stack, 'admin');
+    const admin = await createUserWithToken(env.stack, 'admin');
 
     // The provider fails the first attempt, so the job sits in Redis (and on the dashboard) awaiting a retry.
     await setSmsErrorRate(1);
-    const send = await call(stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
+    const send = await call(env.stack.url, 'POST', '/api/auth/sms/send', { token, body: {} });
     expect(send.status).toBe(202);
     const retrying = await eventually(
       async () => {
-        const [job] = await notifications.getJobs(['delayed']);
+        const [job] = await env.notifications.getJobs(['delayed']);
         return job && job.attemptsMade >= 1 ? job : undefined;
       },
       15_000,
       'the SMS job waiting for its retry',
     );
-    const whileRetrying = await dumpPrefix(redis, stack.env.REDIS_PREFIX!);
+    const whileRetrying = await dumpPrefix(env.redis, env.stack.env.REDIS_PREFIX!);
     const dashboard = await call(
-      stack.url,
+      env.stack.url,
       'GET',
       '/admin/queues/api/queues?activeQueue=notifications&status=delayed&page=1&jobsPerPage=10',
       { token: admin.token },
@@ -124,7 +81,7 @@ describe('SMS verification codes are never stored or logged in clear', () => {
     await setSmsErrorRate(0);
     const message = await eventually(
       async () => {
-        const response = await fetch(`${sms.url}/__messages?to=${encodeURIComponent(phone)}`);
+        const response = await fetch(`${env.sms.url}/__messages?to=${encodeURIComponent(phone)}`);
         const { messages } = (await response.json()) as { messages: { text: string }[] };
         return messages[0];
       },
@@ -139,20 +96,20 @@ describe('SMS verification codes are never stored or logged in clear', () => {
     // Delivered: the job is gone at once, not kept for a day.
     await eventually(
       async () => {
-        const counts = await notifications.getJobCounts('waiting', 'active', 'delayed', 'completed');
+        const counts = await env.notifications.getJobCounts('waiting', 'active', 'delayed', 'completed');
         return Object.values(counts).every((count) => count === 0) ? true : undefined;
       },
       10_000,
       'the SMS job removed after completion',
     );
-    const afterDelivery = await dumpPrefix(redis, stack.env.REDIS_PREFIX!);
+    const afterDelivery = await dumpPrefix(env.redis, env.stack.env.REDIS_PREFIX!);
 
     expect(afterDelivery.filter((value) => containsCode(value, code))).toEqual([]);
     expect(workerLogLines.some((line) => line.includes('"job":"send-sms"'))).toBe(true);
     expect([...bffLogLines, ...workerLogLines].filter((line) => containsCode(line, code))).toEqual([]);
 
     // And the code that went out is the one that verifies.
-    const verify = await call(stack.url, 'POST', '/api/auth/sms/verify', { token, body: { code } });
+    const verify = await call(env.stack.url, 'POST', '/api/auth/sms/verify', { token, body: { code } });
     expect(verify.status).toBe(200);
     expect(verify.body).toEqual({ verified: true, phone });
   });
@@ -170,18 +127,20 @@ describe('SMS verification codes are never stored or logged in clear', () => {
   ])(
     'when a job was %s, then it fails at once, without retries, and nothing is sent',
     async (_case, payload) => {
-      const to = `+8210${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+      const to = randomPhone();
       const jobId = `sms-forged-${randomBytes(4).toString('hex')}`;
-      await notifications.add('send-sms', payload(to), { jobId, attempts: 5 });
+      await env.notifications.add('send-sms', payload(to), { jobId, attempts: 5 });
       const failed = await eventually(
         async () =>
-          (await notifications.getJobState(jobId)) === 'failed' ? notifications.getJob(jobId) : undefined,
+          (await env.notifications.getJobState(jobId)) === 'failed'
+            ? env.notifications.getJob(jobId)
+            : undefined,
         10_000,
         'the forged SMS job failed',
       );
       expect(failed!.attemptsMade).toBe(1);
       expect(failed!.failedReason).toMatch(/^SMS text does not open/);
-      const response = await fetch(`${sms.url}/__messages?to=${encodeURIComponent(to)}`);
+      const response = await fetch(`${env.sms.url}/__messages?to=${encodeURIComponent(to)}`);
       expect(((await response.json()) as { messages: unknown[] }).messages).toEqual([]);
     },
   );
