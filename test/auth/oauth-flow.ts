@@ -87,7 +87,11 @@ export interface OAuthStack {
   control(knobs: Record<string, unknown>): Promise<void>;
   begin(linkToken?: string): ReturnType<typeof begin>;
   authorize(authorizeUrl: URL): Promise<string>;
+  /** Start and the provider's authorize step: the callback path the browser is sent back to, and its cookie. */
+  reachCallback(): Promise<{ callbackPath: string; cookie: string | undefined }>;
   finish(callbackPath: string, cookie: string | undefined, accept?: string): ReturnType<typeof finish>;
+  /** The callback while the provider is down (its code exchange fails); the provider is back up after. */
+  finishWhileDown(callbackPath: string, cookie: string | undefined): ReturnType<typeof finish>;
   signIn(linkToken?: string): ReturnType<typeof signIn>;
   signupAndLogin(): ReturnType<typeof signupAndLogin>;
   me(accessToken: string): Promise<any>;
@@ -118,7 +122,19 @@ export function useOAuthStack(provider: ProviderId): OAuthStack {
     control: (knobs) => control(current().fake, knobs),
     begin: (linkToken) => begin(current().stack, provider, linkToken),
     authorize,
+    async reachCallback() {
+      const { authorizeUrl, cookie } = await begin(current().stack, provider);
+      return { callbackPath: await authorize(authorizeUrl), cookie };
+    },
     finish: (callbackPath, cookie, accept) => finish(current().stack, callbackPath, cookie, accept),
+    async finishWhileDown(callbackPath, cookie) {
+      await control(current().fake, { down: true });
+      try {
+        return await finish(current().stack, callbackPath, cookie);
+      } finally {
+        await control(current().fake, { down: false });
+      }
+    },
     signIn: (linkToken) => signIn(current().stack, provider, linkToken),
     signupAndLogin: () => signupAndLogin(current().stack),
     me: (accessToken) => me(current().stack, accessToken),

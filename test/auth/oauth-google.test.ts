@@ -54,8 +54,7 @@ describe('Google sign-in through the gateway', () => {
 
   it('when the user declines (bare error=access_denied), then 401 OAUTH_FAILED', async () => {
     await env.control({ deny: true });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
+    const { callbackPath, cookie } = await env.reachCallback();
     await env.control({ deny: false });
 
     const result = await env.finish(callbackPath, cookie);
@@ -66,8 +65,7 @@ describe('Google sign-in through the gateway', () => {
 
   it('when the code was already used at Google (invalid_grant), then 401 OAUTH_FAILED', async () => {
     await env.actAs({ sub: `g-used-${Date.now()}` });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
+    const { callbackPath, cookie } = await env.reachCallback();
     for (const code of env.fake.state.codes.values()) code.redeemed = true;
 
     const result = await env.finish(callbackPath, cookie);
@@ -78,12 +76,9 @@ describe('Google sign-in through the gateway', () => {
 
   it('when Google is down at the code exchange, then 503 PROVIDER_UNAVAILABLE', async () => {
     await env.actAs({ sub: `g-down-${Date.now()}` });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
-    await env.control({ down: true });
+    const { callbackPath, cookie } = await env.reachCallback();
 
-    const result = await env.finish(callbackPath, cookie);
-    await env.control({ down: false });
+    const result = await env.finishWhileDown(callbackPath, cookie);
 
     expect(result.status).toBe(503);
     expect(result.body.error.code).toBe('PROVIDER_UNAVAILABLE');
@@ -114,8 +109,7 @@ describe('Google sign-in through the gateway', () => {
 
     it('when a browser asks with ?format=json, then it gets the JSON', async () => {
       await env.actAs({ sub: `g-json-${Date.now()}` });
-      const { authorizeUrl, cookie } = await env.begin();
-      const callbackPath = await env.authorize(authorizeUrl);
+      const { callbackPath, cookie } = await env.reachCallback();
 
       const result = await env.finish(`${callbackPath}&format=json`, cookie, browserAccept);
 

@@ -93,8 +93,7 @@ describe('Kakao login through the gateway', () => {
 
   it("when the member declines consent, then 401 OAUTH_FAILED without Kakao's text, and the state is spent", async () => {
     await env.control({ deny: true });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
+    const { callbackPath, cookie } = await env.reachCallback();
     expect(callbackPath).toContain('error=access_denied');
     expect(callbackPath).toContain('error_description=User+denied+access');
 
@@ -110,8 +109,7 @@ describe('Kakao login through the gateway', () => {
   it('when the code has expired at Kakao, then 401 OAUTH_FAILED and no account', async () => {
     const subject = `kakao-expired-${Date.now()}`;
     await env.actAs({ sub: subject, email: uniqueEmail('exp'), email_verified: true });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
+    const { callbackPath, cookie } = await env.reachCallback();
     for (const code of env.fake.state.codes.values()) code.expiresAt = 0;
 
     const result = await env.finish(callbackPath, cookie);
@@ -123,8 +121,7 @@ describe('Kakao login through the gateway', () => {
 
   it('when a callback is replayed, then the replay is 400 OAUTH_STATE_INVALID', async () => {
     await env.actAs({ sub: `kakao-replay-${Date.now()}` });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
+    const { callbackPath, cookie } = await env.reachCallback();
 
     const first = await env.finish(callbackPath, cookie);
     const replay = await env.finish(callbackPath, cookie);
@@ -136,12 +133,9 @@ describe('Kakao login through the gateway', () => {
 
   it('when Kakao is down at the code exchange, then 503 PROVIDER_UNAVAILABLE with Retry-After, not a 500', async () => {
     await env.actAs({ sub: `kakao-down-${Date.now()}` });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
-    await env.control({ down: true });
+    const { callbackPath, cookie } = await env.reachCallback();
 
-    const result = await env.finish(callbackPath, cookie);
-    await env.control({ down: false });
+    const result = await env.finishWhileDown(callbackPath, cookie);
 
     expect(result.status).toBe(503);
     expect(result.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', requestId: expect.any(String) });

@@ -52,8 +52,7 @@ describe('Naver login through the gateway', () => {
 
   it('when the member cancels (error=access_denied, Canceled By User), then 401 OAUTH_FAILED', async () => {
     await env.control({ deny: true });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
+    const { callbackPath, cookie } = await env.reachCallback();
     await env.control({ deny: false });
     expect(callbackPath).toContain('error=access_denied');
     expect(callbackPath).toContain('error_description=Canceled+By+User');
@@ -68,8 +67,7 @@ describe('Naver login through the gateway', () => {
   it("when the code has expired, then Naver's 200 error answer becomes 401 OAUTH_FAILED and no account", async () => {
     const id = `naver-expired-${Date.now()}`;
     await env.actAs({ id });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
+    const { callbackPath, cookie } = await env.reachCallback();
     for (const code of env.fake.state.codes.values()) code.expiresAt = 0;
 
     const result = await env.finish(callbackPath, cookie);
@@ -81,8 +79,7 @@ describe('Naver login through the gateway', () => {
 
   it('when a callback is replayed, then 400 OAUTH_STATE_INVALID', async () => {
     await env.actAs({ id: `naver-replay-${Date.now()}` });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
+    const { callbackPath, cookie } = await env.reachCallback();
 
     expect((await env.finish(callbackPath, cookie)).status).toBe(200);
     const replay = await env.finish(callbackPath, cookie);
@@ -93,12 +90,9 @@ describe('Naver login through the gateway', () => {
 
   it('when Naver is down at the token exchange, then 503 PROVIDER_UNAVAILABLE', async () => {
     await env.actAs({ id: `naver-down-${Date.now()}` });
-    const { authorizeUrl, cookie } = await env.begin();
-    const callbackPath = await env.authorize(authorizeUrl);
-    await env.control({ down: true });
+    const { callbackPath, cookie } = await env.reachCallback();
 
-    const result = await env.finish(callbackPath, cookie);
-    await env.control({ down: false });
+    const result = await env.finishWhileDown(callbackPath, cookie);
 
     expect(result.status).toBe(503);
     expect(result.body.error.code).toBe('PROVIDER_UNAVAILABLE');
