@@ -13,7 +13,8 @@
  * environment, else .env, as they do for `npm start`. Each benchmark is its own process (bench/<name>.ts) and
  * writes bench/results/<name>.json (BENCH_RESULTS_DIR overrides the directory); this script adds run.json
  * (machine, versions, date, what ran). Worker scaling starts a stack of its own and takes a few minutes:
- * BENCH_SCALING=0 skips it. BENCH_SEED=1 seeds the 100,000 products when they are missing.
+ * BENCH_SCALING=0 skips it. So does the cluster benchmark (two stacks, a local Redis Cluster, ~4 minutes):
+ * BENCH_CLUSTER=0 skips it. BENCH_SEED=1 seeds the 100,000 products when they are missing.
  * BENCH_SECONDS / BENCH_CONNECTIONS / BENCH_ORDERS are passed through to the scripts. With --isolated:
  * BENCH_STACK_DATABASE (vm_bench_all; also the Redis prefix), BENCH_MYSQL_URL (server of DATABASE_URL),
  * BENCH_NODE_ARGS (node flags for every process of the stack, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
@@ -47,7 +48,11 @@ const SCRIPTS: Record<BenchmarkName, string> = {
   orders: 'bench/orders.ts',
   'worker-scaling': 'bench/worker-scaling.ts',
   'admin-console': 'bench/admin-console.ts',
+  cluster: 'bench/cluster.ts',
 };
+
+/** The benchmarks that start stacks of their own: they get the shell's variables only, not .env's. */
+const OWN_STACK: BenchmarkName[] = ['worker-scaling', 'cluster'];
 
 class UsageError extends Error {}
 
@@ -195,7 +200,12 @@ async function main(): Promise<void> {
   }
 
   const selected = (options.only ?? BENCHMARKS).filter(
-    (name) => options.only !== undefined || name !== 'worker-scaling' || shell.BENCH_SCALING !== '0',
+    (name) =>
+      options.only !== undefined ||
+      !(
+        (name === 'worker-scaling' && shell.BENCH_SCALING === '0') ||
+        (name === 'cluster' && shell.BENCH_CLUSTER === '0')
+      ),
   );
   const startedAt = new Date().toISOString();
   const loadAtStart = loadAverage();
@@ -213,7 +223,12 @@ async function main(): Promise<void> {
   try {
     let env: Record<string, string>;
     let baseUrl: string;
-    if (options.isolated) {
+    // Benchmarks that start their own stacks need neither a running stack nor an isolated one.
+    const ownStacksOnly = selected.every((name) => OWN_STACK.includes(name));
+    if (ownStacksOnly) {
+      env = { ...stackEnv };
+      baseUrl = 'none';
+    } else if (options.isolated) {
       const database = shell.BENCH_STACK_DATABASE ?? 'vm_bench_all';
       stack = await startStack({
         database,
@@ -252,11 +267,12 @@ async function main(): Promise<void> {
     }
     env.BENCH_URL = baseUrl;
     env.BENCH_RESULTS_DIR = resultsDir;
-    if (!env.DATABASE_URL) throw new UsageError('DATABASE_URL is not set (environment or .env)');
+    const databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl && !ownStacksOnly) throw new UsageError('DATABASE_URL is not set (environment or .env)');
 
     let products: number | undefined;
-    if (selected.includes('catalogue')) {
-      products = await activeProducts(env.DATABASE_URL);
+    if (selected.includes('catalogue') && databaseUrl) {
+      products = await activeProducts(databaseUrl);
       if (products < MIN_PRODUCTS) {
         if (shell.BENCH_SEED !== '1') {
           throw new UsageError(
@@ -273,7 +289,7 @@ async function main(): Promise<void> {
           BENCH_TIMEOUT_MS,
         );
         if (code !== 0) throw new Error(`seed failed (exit ${code})`);
-        products = await activeProducts(env.DATABASE_URL);
+        products = await activeProducts(databaseUrl);
       }
     }
 
@@ -281,7 +297,11 @@ async function main(): Promise<void> {
       startedAt,
       machine: collectMachineInfo(await serverVersions(env)),
       loadAverage: { start: loadAtStart },
-      stack: { kind: options.isolated ? 'isolated' : 'running', url: baseUrl, products },
+      stack: {
+        kind: ownStacksOnly ? 'own' : options.isolated ? 'isolated' : 'running',
+        url: baseUrl,
+        products,
+      },
       settings: {
         connections: shell.BENCH_CONNECTIONS ?? '50 (default)',
         'seconds per case': shell.BENCH_SECONDS ?? 'default (gateway and cart 20, catalogue 12)',
@@ -291,7 +311,12 @@ async function main(): Promise<void> {
         name,
         status: 'skipped' as const,
         seconds: 0,
-        note: name === 'worker-scaling' && options.only === undefined ? 'BENCH_SCALING=0' : 'not selected',
+        note:
+          options.only !== undefined
+            ? 'not selected'
+            : name === 'worker-scaling'
+              ? 'BENCH_SCALING=0'
+              : 'BENCH_CLUSTER=0',
       })),
     };
     await mkdir(resultsDir, { recursive: true });
@@ -301,17 +326,16 @@ async function main(): Promise<void> {
       if (interrupted) break;
       log(`${name}: npx tsx ${SCRIPTS[name]} (load average ${loadAverage().join(' ')})`);
       const started = Date.now();
-      const scriptEnv =
-        name === 'worker-scaling'
-          ? {
-              // It starts a stack of its own with fresh secrets: only the shell's variables, not .env's.
-              ...shell,
-              BENCH_MYSQL_URL: shell.BENCH_MYSQL_URL ?? mysqlServerOf(env.DATABASE_URL),
-              REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-              BENCH_RESULTS_DIR: resultsDir,
-              ...(env.BENCH_SCALE_DATABASE ? { BENCH_SCALE_DATABASE: env.BENCH_SCALE_DATABASE } : {}),
-            }
-          : env;
+      const scriptEnv = OWN_STACK.includes(name)
+        ? {
+            // It starts stacks of its own with fresh secrets: only the shell's variables, not .env's.
+            ...shell,
+            BENCH_MYSQL_URL: shell.BENCH_MYSQL_URL ?? mysqlServerOf(env.DATABASE_URL),
+            REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+            BENCH_RESULTS_DIR: resultsDir,
+            ...(env.BENCH_SCALE_DATABASE ? { BENCH_SCALE_DATABASE: env.BENCH_SCALE_DATABASE } : {}),
+          }
+        : env;
       const code = await runScript(SCRIPTS[name], [], scriptEnv, BENCH_TIMEOUT_MS);
       const seconds = Math.round((Date.now() - started) / 1000);
       record.benchmarks.push({

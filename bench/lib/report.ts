@@ -178,6 +178,64 @@ export interface AdminConsoleResult {
   };
 }
 
+interface ClusterCosts {
+  units: number;
+  /** CPU by process role (bff, orders, stock, ...): ms per order, or µs per cart read. */
+  cpu: Record<string, number>;
+  sql: {
+    total: Record<
+      'roundTrips' | 'statements' | 'select' | 'lockingSelect' | 'write' | 'transaction' | 'other',
+      number
+    >;
+    byProcess: Record<string, number>;
+  };
+  /** cpuByNode (primaries) and replicasCpu (all replicas together): ms per order, or µs per cart read. */
+  redis: {
+    commands: number;
+    byCommand: Record<string, number>;
+    cpuByNode: Record<string, number>;
+    replicasCpu?: number;
+  };
+  databaseServerCpu: number | null;
+}
+
+interface ClusterModeFigures {
+  confirmedPerSecond: number;
+  acceptToConfirmedMs: { p50: number; p99: number };
+  acceptedPerSecond: number;
+  cartReadsPerSecond: number;
+  cartMs: { p50: number; p99: number };
+  failures: number;
+}
+
+/** bench/cluster.ts: one Redis and a local Redis Cluster, alternating, in one run. */
+export interface ClusterResult {
+  date: string;
+  machine: { cpus: number; cpuModel: string; loadAverage?: number[]; loadAverageAtStart?: number[] };
+  settings: {
+    orders: number;
+    connections: number;
+    cartSeconds: number;
+    rounds: number;
+    warmupOrders: number;
+    workerProcesses: string;
+    cluster: string;
+    single: string;
+  };
+  seconds: number;
+  target: number;
+  modes: { single: ClusterModeFigures; cluster: ClusterModeFigures };
+  ratios: { orders: number; cartReads: number };
+  runs: Array<{
+    round: number;
+    mode: 'single' | 'cluster';
+    loadAverageBefore: number[];
+    orders: { confirmedPerSecond: number; acceptToConfirmedMs: { p50: number; p99: number } };
+    cart: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  }>;
+  costs: Record<'single' | 'cluster', { perOrder: ClusterCosts; perCartRead: ClusterCosts }>;
+}
+
 export interface MachineInfo {
   cpus: number;
   cpuModel: string;
@@ -190,7 +248,8 @@ export interface MachineInfo {
   nginx: string;
 }
 
-export type BenchmarkName = 'gateway' | 'catalogue' | 'cart' | 'orders' | 'worker-scaling' | 'admin-console';
+export type BenchmarkName =
+  'gateway' | 'catalogue' | 'cart' | 'orders' | 'worker-scaling' | 'admin-console' | 'cluster';
 export const BENCHMARKS: BenchmarkName[] = [
   'gateway',
   'catalogue',
@@ -198,6 +257,7 @@ export const BENCHMARKS: BenchmarkName[] = [
   'orders',
   'worker-scaling',
   'admin-console',
+  'cluster',
 ];
 
 /** bench/results/run.json, written by bench/run-all.ts. */
@@ -206,7 +266,8 @@ export interface RunRecord {
   finishedAt?: string;
   machine: MachineInfo;
   loadAverage: { start: number[]; end?: number[] };
-  stack: { kind: 'running' | 'isolated'; url: string; products?: number };
+  /** own: every benchmark that ran started stacks of its own (worker scaling, cluster). */
+  stack: { kind: 'running' | 'isolated' | 'own'; url: string; products?: number };
   settings: Record<string, string>;
   benchmarks: Array<{
     name: BenchmarkName;
@@ -1294,6 +1355,205 @@ function adminConsoleSection(result: AdminConsoleResult): Section {
   return { markdown, svg, targets };
 }
 
+const loadList = (values: number[] | undefined): string =>
+  values && values.length > 0 ? values.map((value) => value.toFixed(2)).join(' ') : 'n/a';
+
+function clusterSection(result: ClusterResult): Section {
+  const { single, cluster } = result.modes;
+  const { settings, ratios, costs } = result;
+  const percent = (ratio: number) => `${fmt(ratio * 100, 1)} %`;
+  const targets: TargetRow[] = [
+    {
+      benchmark: 'cluster',
+      target: `confirmed orders/s on the local Redis Cluster ≥ ${percent(result.target)} of one Redis`,
+      result: `${fmt(cluster.confirmedPerSecond)} vs ${fmt(single.confirmedPerSecond)}/s (${percent(ratios.orders)})`,
+      verdict: mark(ratios.orders >= result.target),
+    },
+    {
+      benchmark: 'cluster',
+      target: `cart reads/s on the local Redis Cluster ≥ ${percent(result.target)} of one Redis`,
+      result: `${fmt(cluster.cartReadsPerSecond)} vs ${fmt(single.cartReadsPerSecond)}/s (${percent(ratios.cartReads)})`,
+      verdict: mark(ratios.cartReads >= result.target),
+    },
+  ];
+  const modeRow = (name: string, figures: ClusterModeFigures): string[] => [
+    name,
+    fmt(figures.confirmedPerSecond),
+    `${fmt(figures.acceptToConfirmedMs.p50)} / ${fmt(figures.acceptToConfirmedMs.p99)}`,
+    fmt(figures.acceptedPerSecond),
+    fmt(figures.cartReadsPerSecond),
+    `${fmt(figures.cartMs.p50, 1)} / ${fmt(figures.cartMs.p99, 1)}`,
+  ];
+  const roles = [
+    ...new Set([...Object.keys(costs.single.perOrder.cpu), ...Object.keys(costs.cluster.perOrder.cpu)]),
+  ].sort((a, b) => (a === 'bff' ? -1 : b === 'bff' ? 1 : 0));
+  const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+  const costRow = (label: string, pick: (cost: ClusterCosts) => number | null, digits = 2): string[] => [
+    label,
+    fmt(pick(costs.single.perOrder), digits),
+    fmt(pick(costs.cluster.perOrder), digits),
+    fmt(pick(costs.single.perCartRead), digits),
+    fmt(pick(costs.cluster.perCartRead), digits),
+  ];
+  const sql = (key: keyof ClusterCosts['sql']['total']) => (cost: ClusterCosts) => cost.sql.total[key];
+  const topCommands = (cost: ClusterCosts) =>
+    Object.entries(cost.redis.byCommand)
+      .slice(0, 8)
+      .map(([command, calls]) => `${command} ${fmt(calls, 2)}`)
+      .join(', ');
+  const markdown = [
+    `bench/cluster.ts starts two stacks side by side (bench/lib/stack.ts: own database, fresh secrets, one BFF, ` +
+      `the nginx gateway; ${settings.workerProcesses}): one on ${settings.single}, one on a local Redis Cluster ` +
+      `(${settings.cluster}, scripts/redis-cluster.sh). After a warm-up (${fmt(settings.warmupOrders)} orders and a ` +
+      `few seconds of cart reads on each) it runs ${settings.rounds} round(s), each the orders benchmark ` +
+      `(bench/orders.ts: ${fmt(settings.orders)} orders over 500 products at ${settings.connections} connections, ` +
+      `confirmed orders/s end to end) on one stack, then the other, then \`GET /api/cart\` through each gateway ` +
+      `(the demo user's 5-line cart, warm, ${settings.connections} connections, ${settings.cartSeconds} s), so the ` +
+      `machine's noise falls on both. Figures are means over the rounds. Machine: ${result.machine.cpus} × ` +
+      `${result.machine.cpuModel}, everything (load generator included) on it; load average ` +
+      `${loadList(result.machine.loadAverageAtStart)} at the start, ${loadList(result.machine.loadAverage)} at the ` +
+      `end. Measured ${when(result.date)} (${fmt(result.seconds)} s).`,
+    '',
+    table(
+      [
+        'mode',
+        'confirmed orders/s',
+        'accept→confirmed p50 / p99 ms',
+        'accepted/s (BFF)',
+        'cart reads/s',
+        'cart p50 / p99 ms',
+      ],
+      [
+        modeRow('one Redis', single),
+        modeRow('Redis Cluster (3 primaries)', cluster),
+        [
+          '**cluster / one Redis**',
+          `**${percent(ratios.orders)}** ${mark(ratios.orders >= result.target)}`,
+          '',
+          '',
+          `**${percent(ratios.cartReads)}** ${mark(ratios.cartReads >= result.target)}`,
+          '',
+        ],
+      ],
+    ),
+    '',
+    single.failures + cluster.failures === 0
+      ? 'Every order of every run was accepted and confirmed; every cart read answered 200.'
+      : `⚠️ ${fmt(single.failures + cluster.failures)} failures (non-2xx, errors, or orders accepted but not confirmed).`,
+    '',
+    table(
+      [
+        'round',
+        'mode',
+        'confirmed orders/s',
+        'accept→confirmed p50 ms',
+        'cart reads/s',
+        'cart p99 ms',
+        'load avg before',
+      ],
+      result.runs.map((run) => [
+        String(run.round),
+        run.mode === 'single' ? 'one Redis' : 'cluster',
+        fmt(run.orders.confirmedPerSecond),
+        fmt(run.orders.acceptToConfirmedMs.p50),
+        fmt(run.cart.requestsPerSecond),
+        fmt(run.cart.p99Ms, 1),
+        loadList(run.loadAverageBefore),
+      ]),
+    ),
+    '',
+    'What one order and one cart read cost, summed over the measured rounds and divided by the confirmed orders or ' +
+      "the cart reads: each process's CPU time (`process.cpuUsage()`) and SQL (mysql2's diagnostics channels), both " +
+      'read by bench/lib/process-probe.js, preloaded into every process of the stacks; Redis commands from each ' +
+      "primary's INFO commandstats (a script's inner commands count as well as the EVALSHA; a replica's replayed " +
+      "writes are not counted again) and CPU from INFO used_cpu; the database server's CPU from /proc (machine-wide: " +
+      "whatever else the server did meanwhile counts too). A process's CPU includes its idle work during the run " +
+      "(queue polling, timers), and the orders window includes the benchmark's own login, product set-up and " +
+      'settling. Per order in ms, per cart read in µs.',
+    '',
+    table(
+      [
+        'cost',
+        'per order, one Redis',
+        'per order, cluster',
+        'per cart read, one Redis',
+        'per cart read, cluster',
+      ],
+      [
+        ...roles.map((role) =>
+          costRow(
+            role === 'bff' ? 'BFF CPU (ms / µs)' : `worker ${role} CPU (ms / µs)`,
+            (cost) => cost.cpu[role] ?? null,
+          ),
+        ),
+        costRow('Redis commands (all primaries)', (cost) => cost.redis.commands),
+        costRow('Redis CPU, all primaries (ms / µs)', (cost) => sum(cost.redis.cpuByNode)),
+        costRow('Redis CPU, busiest primary (ms / µs)', (cost) =>
+          Math.max(0, ...Object.values(cost.redis.cpuByNode)),
+        ),
+        costRow('Redis CPU, replicas (ms / µs)', (cost) => cost.redis.replicasCpu ?? null),
+        costRow('SQL round trips', sql('roundTrips')),
+        costRow('SQL statements', sql('statements')),
+        costRow('… plain SELECT', sql('select')),
+        costRow('… locking SELECT (FOR UPDATE)', sql('lockingSelect')),
+        costRow('… INSERT / UPDATE / DELETE', sql('write')),
+        costRow('… BEGIN / COMMIT / ROLLBACK', sql('transaction')),
+        costRow('database server CPU (ms / µs, machine-wide)', (cost) => cost.databaseServerCpu),
+      ],
+    ),
+    '',
+    `Redis commands per order, one Redis: ${topCommands(costs.single.perOrder)}. On the cluster: ` +
+      `${topCommands(costs.cluster.perOrder)}. Per cart read, one Redis: ${topCommands(costs.single.perCartRead)}; ` +
+      `cluster: ${topCommands(costs.cluster.perCartRead)}.`,
+    '',
+    targetTable(targets),
+  ].join('\n');
+  const categories = ['one Redis', 'Redis Cluster'];
+  const svg = renderBarChart(
+    'Redis Cluster beside one Redis',
+    [
+      {
+        title: 'Confirmed orders/s',
+        unit: 'orders/s',
+        categories,
+        series: [
+          {
+            name: 'confirmed/s (end to end)',
+            color: COLORS.throughput,
+            values: [single.confirmedPerSecond, cluster.confirmedPerSecond],
+          },
+        ],
+        references: [
+          {
+            value: single.confirmedPerSecond * result.target,
+            label: `${percent(result.target)} of one Redis`,
+          },
+        ],
+      },
+      {
+        title: 'Cart reads/s',
+        unit: 'requests/s',
+        categories,
+        series: [
+          {
+            name: 'GET /api/cart',
+            color: COLORS.throughput2,
+            values: [single.cartReadsPerSecond, cluster.cartReadsPerSecond],
+          },
+        ],
+        references: [
+          {
+            value: single.cartReadsPerSecond * result.target,
+            label: `${percent(result.target)} of one Redis`,
+          },
+        ],
+      },
+    ],
+    `${settings.rounds} alternating round(s) · ${fmt(settings.orders)} orders and ${settings.cartSeconds} s of cart reads each · ${when(result.date)}`,
+  );
+  return { markdown, svg, targets };
+}
+
 function targetTable(targets: TargetRow[]): string {
   return table(
     ['target', 'result', ''],
@@ -1309,6 +1569,7 @@ const TITLES: Record<BenchmarkName, string> = {
   orders: 'Orders end to end',
   'worker-scaling': 'Worker scaling',
   'admin-console': 'Admin console: first load',
+  cluster: 'Redis Cluster beside one Redis',
 };
 
 const RESULT_FILES: Record<BenchmarkName, string> = {
@@ -1318,6 +1579,7 @@ const RESULT_FILES: Record<BenchmarkName, string> = {
   orders: 'orders.json',
   'worker-scaling': 'worker-scaling.json',
   'admin-console': 'admin-console.json',
+  cluster: 'cluster.json',
 };
 
 async function loadJson<T>(file: string): Promise<Loaded<T>> {
@@ -1343,6 +1605,8 @@ function renderSection(name: BenchmarkName, data: unknown, run: RunRecord | unde
       return scalingSection(data as ScalingResult);
     case 'admin-console':
       return adminConsoleSection(data as AdminConsoleResult);
+    case 'cluster':
+      return clusterSection(data as ClusterResult);
   }
 }
 
@@ -1362,7 +1626,8 @@ npx tsx bench/run-all.ts --report-only     # only re-render this file and the ch
 Options (environment): \`BENCH_URL\` (the stack's gateway, default http://127.0.0.1:8080), \`BENCH_SECONDS\` and
 \`BENCH_CONNECTIONS\` (per-benchmark defaults: 20 s / 12 s, 50 connections), \`BENCH_SEED=1\` (seed the 100,000
 products when missing), \`BENCH_SCALING=0\` (skip worker scaling, which starts a stack of its own and takes a few
-minutes), \`BENCH_RESULTS_DIR\`. Flags: \`--only gateway,cart\` (a subset), \`--isolated\` (start a throw-away stack
+minutes), \`BENCH_CLUSTER=0\` (skip the cluster benchmark: two stacks and a local Redis Cluster on ports 7500-7506,
+~4 minutes), \`BENCH_RESULTS_DIR\`. Flags: \`--only gateway,cart\` (a subset), \`--isolated\` (start a throw-away stack
 with bench/lib/stack.ts, own database \`vm_bench_all\`, Redis prefix and free ports, instead of using the running
 one). Each script can also be run alone: \`npx tsx bench/<name>.ts\`. The admin console's benchmark drives Debian's
 chromium (\`/usr/bin/chromium\`, \`CHROMIUM_PATH\` overrides) and signs in as the demo admin (\`DEMO_ACCOUNTS=true\`).`;
@@ -1421,7 +1686,9 @@ export async function writeReport(
     '',
     run
       ? `Last run: **${when(run.startedAt)}**${run.finishedAt ? ` → ${when(run.finishedAt)}` : ''}, against ` +
-        `${run.stack.kind === 'isolated' ? 'an isolated stack started by the run' : 'the running stack'} at ${run.stack.url}` +
+        (run.stack.kind === 'own'
+          ? 'stacks the benchmarks started themselves'
+          : `${run.stack.kind === 'isolated' ? 'an isolated stack started by the run' : 'the running stack'} at ${run.stack.url}`) +
         `${run.stack.products !== undefined ? ` (${fmt(run.stack.products)} active products)` : ''}. ` +
         'Each section gives the date of its own figures.'
       : `Rendered ${when(new Date().toISOString())} from existing results (no run record): each section gives the date of its figures.`,
