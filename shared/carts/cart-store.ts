@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { productSummaryKey, type ProductSummary } from '../product-cache';
 import { appKey, type Redis } from '../redis';
 import { getMany, isClustered, unlinkMany } from '../redis-keys';
+import { CLUSTER_SUMMARY_CACHE_ENTRIES, CLUSTER_SUMMARY_CACHE_MS } from './cart-limits';
 import type { CartLine } from './carts.repository';
+import { productSummaryCache, type ProductSummaryCache } from './summary-cache';
 
 /**
  * The Redis copy of a cart, one hash per cart:
@@ -59,7 +61,8 @@ const APPLY_IF_NEWER_SHA = createHash('sha1').update(APPLY_IF_NEWER).digest('hex
  * The read path in one round trip: the cart hash, and the cached summary of each of its products (MGET on
  * keys built from ARGV[1] + product id). Building keys inside a script is fine on one Redis only: on Redis
  * Cluster the summaries are spread over every slot (one hot slot for the whole catalogue would be worse), so
- * there the read is HGETALL, then the summaries key by key (two round trips; shared/redis-keys).
+ * there the read is HGETALL, then the summaries key by key (shared/redis-keys), each summary kept in the
+ * process for a second (shared/carts/summary-cache.ts) so a warm read is the HGETALL alone.
  */
 const READ_WITH_SUMMARIES = `
 local hash = redis.call('HGETALL', KEYS[1])
@@ -117,27 +120,54 @@ function parseHash(flat: string[]): StoredCart | undefined {
   return { id: Number(id), version: Number(version), gone, lines: lines.sort(byProductId) };
 }
 
-export function cartStore(redis: Redis, prefix: string) {
+export interface CartStoreOptions {
+  /**
+   * The in-process summary cache of the cluster read path. Default: on Redis Cluster one of
+   * CLUSTER_SUMMARY_CACHE_ENTRIES entries for CLUSTER_SUMMARY_CACHE_MS each; none on one Redis, whose read
+   * is one script either way.
+   */
+  summaryCache?: ProductSummaryCache;
+}
+
+export function cartStore(redis: Redis, prefix: string, options: CartStoreOptions = {}) {
+  const summaryCache =
+    options.summaryCache ??
+    (isClustered(redis)
+      ? productSummaryCache({ ttlMs: CLUSTER_SUMMARY_CACHE_MS, maxEntries: CLUSTER_SUMMARY_CACHE_ENTRIES })
+      : undefined);
   // The summary key of product N is summaryKeyBase + N; checked so a change of format cannot go unnoticed.
   const summaryKeyBase = productSummaryKey(prefix, 0).slice(0, -1);
   if (productSummaryKey(prefix, 12345) !== `${summaryKeyBase}12345`)
     throw new Error('cart-store: product summary keys are no longer <base><id>; update READ_WITH_SUMMARIES');
 
-  /** readWithSummaries on a cluster: the hash, then its products' summaries (each its own slot). */
+  /**
+   * readWithSummaries on a cluster: the hash, then the summaries the process has not read within the last
+   * second (each its own slot), key by key.
+   */
   async function readWithSummariesKeyByKey(key: string): Promise<StoredCartWithSummaries | undefined> {
     const cart = parseHash(Object.entries(await redis.hgetall(key)).flat());
     if (!cart) return undefined;
-    const ids = cart.lines.map((line) => line.productId);
+    const summaries = new Map<number, ProductSummary>();
+    const toRead: number[] = [];
+    for (const { productId } of cart.lines) {
+      const summary = summaryCache?.get(productId);
+      if (summary) summaries.set(productId, summary);
+      else toRead.push(productId);
+    }
     const cached = await getMany(
       redis,
-      ids.map((id) => `${summaryKeyBase}${id}`),
+      toRead.map((id) => `${summaryKeyBase}${id}`),
     );
-    const summaries = new Map<number, ProductSummary>();
     const missing: number[] = [];
-    ids.forEach((id, index) => {
+    toRead.forEach((id, index) => {
       const value = cached[index];
-      if (value) summaries.set(id, JSON.parse(value) as ProductSummary);
-      else missing.push(id);
+      if (!value) {
+        missing.push(id);
+        return;
+      }
+      const summary = JSON.parse(value) as ProductSummary;
+      summaries.set(id, summary);
+      summaryCache?.set(id, summary);
     });
     return { cart, summaries, missing };
   }
