@@ -1403,7 +1403,7 @@ function clusterSection(result: ClusterResult): Section {
       .join(', ');
   const markdown = [
     `bench/cluster.ts starts two stacks side by side (bench/lib/stack.ts: own database, fresh secrets, one BFF, ` +
-      `the nginx gateway; ${settings.workerProcesses}): one on ${settings.single}, one on a local Redis Cluster ` +
+      `the nginx gateway; worker processes: ${settings.workerProcesses}): one on ${settings.single}, one on a local Redis Cluster ` +
       `(${settings.cluster}, scripts/redis-cluster.sh). After a warm-up (${fmt(settings.warmupOrders)} orders and a ` +
       `few seconds of cart reads on each) it runs ${settings.rounds} round(s), each the orders benchmark ` +
       `(bench/orders.ts: ${fmt(settings.orders)} orders over 500 products at ${settings.connections} connections, ` +
@@ -1412,7 +1412,9 @@ function clusterSection(result: ClusterResult): Section {
       `machine's noise falls on both. Figures are means over the rounds. Machine: ${result.machine.cpus} × ` +
       `${result.machine.cpuModel}, everything (load generator included) on it; load average ` +
       `${loadList(result.machine.loadAverageAtStart)} at the start, ${loadList(result.machine.loadAverage)} at the ` +
-      `end. Measured ${when(result.date)} (${fmt(result.seconds)} s).`,
+      `end (a load above 2 is other work sharing the machine: then single rounds move by a fifth or more, so ` +
+      `compare the two modes within a round and over several rounds). Measured ${when(result.date)} ` +
+      `(${fmt(result.seconds)} s).`,
     '',
     table(
       [
