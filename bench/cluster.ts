@@ -279,12 +279,6 @@ async function startModeStack(mode: Mode, clusterNodes: string): Promise<ModeSta
     REDIS_CLUSTER_NODES: mode === 'cluster' ? clusterNodes : '',
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PROBE}`.trim(),
     BENCH_PROBE_DIR: probeDir,
-    // bench/lib/stack.ts leaves these fakes on their default ports (4000, 4031-4033): two stacks would both
-    // want them. Port 0: the OS picks one (nothing here calls them).
-    FAKE_INBOX_PORT: '0',
-    FAKE_KAKAO_PORT: '0',
-    FAKE_NAVER_PORT: '0',
-    FAKE_GOOGLE_PORT: '0',
   };
   const redisUrl = `redis://127.0.0.1:${mode === 'cluster' ? FIRST_PORT : SINGLE_PORT}`;
   const stack = await withEnvironment(extra, () =>

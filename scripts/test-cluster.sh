@@ -16,7 +16,7 @@ trap 'bash scripts/mariadb-replica.sh stop --own-primary >/dev/null 2>&1 || true
 bash scripts/mariadb-replica.sh start --own-primary
 
 SUITES=(
-  test/cart/cart.test.ts
+  test/cart
   test/orders/orders.test.ts
   test/orders/order-event-streams.test.ts
   test/catalogue

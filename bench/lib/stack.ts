@@ -109,6 +109,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     FAKE_PAYMENT_PORT: String(paymentPort),
     FAKE_SMS_PORT: String(smsPort),
     FAKE_OIDC_PORT: String(oidcPort),
+    // The fakes no benchmark calls take any free port, so two stacks (or one beside npm start) never
+    // fight over their defaults (4000, 4031-4033).
+    FAKE_INBOX_PORT: '0',
+    FAKE_KAKAO_PORT: '0',
+    FAKE_NAVER_PORT: '0',
+    FAKE_GOOGLE_PORT: '0',
     PAYMENT_GATEWAY_URL: `http://127.0.0.1:${paymentPort}`,
     SOLAPI_BASE_URL: `http://127.0.0.1:${smsPort}`,
     OIDC_ISSUER_URL: `http://127.0.0.1:${oidcPort}`,
