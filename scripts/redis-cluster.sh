@@ -2,7 +2,8 @@
 # A local Redis Cluster for tests and development (issue #19): six redis-server processes in cluster mode on
 # 127.0.0.1, three primaries and three replicas, no persistence, no Docker.
 #
-#   bash scripts/redis-cluster.sh start    # idempotent: a running, healthy cluster is left as it is
+#   bash scripts/redis-cluster.sh start    # idempotent: a running, healthy cluster is left as it is; returns
+#                                          # once every replica has synced (only then can it take over)
 #   bash scripts/redis-cluster.sh stop     # stops only the processes this script started (pid files)
 #   bash scripts/redis-cluster.sh status   # cluster_state of every node; exit 1 unless all say ok
 #   bash scripts/redis-cluster.sh nodes    # prints REDIS_CLUSTER_NODES for the stack
@@ -49,6 +50,22 @@ all_joined() {
     [ "${known:-0}" -eq "$SIZE" ] || return 1
   done
 }
+# Every replica has finished its sync with its primary (master_link_status:up), and there are SIZE/2 of them.
+# Until then a primary that dies has no replica able to take over: one that never synced refuses the failover
+# ("Disconnected from master for longer than allowed") and the cluster stays down.
+all_synced() {
+  local port info replicas=0
+  for port in $(ports); do
+    info=$(redis-cli -h "$HOST" -p "$port" info replication 2>/dev/null | tr -d '\r')
+    case "$info" in
+      *role:slave*)
+        printf '%s\n' "$info" | grep -q '^master_link_status:up$' || return 1
+        replicas=$((replicas + 1))
+        ;;
+    esac
+  done
+  [ "$replicas" -eq $((SIZE / 2)) ]
+}
 
 start_node() {
   local port=$1 keep_config=${2:-} node_dir="$DIR/$1"
@@ -63,7 +80,7 @@ start_node() {
   redis-server --bind "$HOST" --port "$port" --daemonize yes --cluster-enabled yes \
     --cluster-config-file "$node_dir/nodes.conf" --cluster-node-timeout 3000 \
     --save '' --appendonly no --dir "$node_dir" --pidfile "$node_dir/redis.pid" \
-    --logfile "$node_dir/redis.log" --protected-mode no >/dev/null
+    --logfile "$node_dir/redis.log" --protected-mode no --repl-diskless-sync-delay 0 >/dev/null
 }
 
 wait_until() {
@@ -82,6 +99,7 @@ ports_up() {
 
 start() {
   if all_ok && all_joined; then
+    wait_until "every replica in sync with its primary" all_synced
     log "already running: $(nodes)"
     return 0
   fi
@@ -102,6 +120,7 @@ start() {
     || die "redis-cli --cluster create failed (see $DIR/create.log)"
   wait_until "cluster_state:ok on every node" all_ok
   wait_until "every node knowing all $SIZE nodes" all_joined
+  wait_until "every replica in sync with its primary" all_synced
   log "started: $(nodes)"
 }
 

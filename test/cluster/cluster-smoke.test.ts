@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { startPaymentGateway } from '../../fakes/payment-gateway';
 import type { StartedFake } from '../../fakes/fake-server';
 import { productSummaryKey } from '../../shared/product-cache';
@@ -73,12 +73,18 @@ describe('the stack on a local Redis Cluster', () => {
     prefix = stack.bff.config.REDIS_PREFIX;
   }, 90_000);
   afterAll(async () => {
-    // The cluster is stopped however the rest goes (a cleanup that fails on a broken cluster included), so
-    // no redis-server outlives the run to take the next run's ports.
+    // The cluster is stopped however the rest goes (a cleanup that fails or hangs on a broken cluster
+    // included: it gets 30 s, within the hook's own limit), so no redis-server outlives the run to take the
+    // next run's ports.
     try {
-      await stack?.close();
-      await pg?.close();
-      await admin?.quit();
+      await Promise.race([
+        (async () => {
+          await stack?.close();
+          await pg?.close();
+          await admin?.quit();
+        })(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('cleanup hung')), 30_000).unref()),
+      ]);
     } finally {
       clusterScript('stop');
       if (savedNodes === undefined) delete process.env.REDIS_CLUSTER_NODES;
@@ -119,6 +125,21 @@ describe('the stack on a local Redis Cluster', () => {
     expect(stack.workers!.ctx.redis.isCluster).toBe(true);
     expect(stack.workers!.ctx.connection.isCluster).toBe(true);
     expect(clusterScript('status')).toMatch(/state=ok/);
+    // Started means every replica has synced: one that never did refuses to take over a dead primary
+    // (CI once saw the cluster stay down after a kill 4 s after start, mid-sync).
+    const roles = await Promise.all(
+      process.env.REDIS_CLUSTER_NODES!.split(',').map(async (node) => {
+        const client = new Redis(Number(node.split(':')[1]), node.split(':')[0]!, { lazyConnect: true });
+        try {
+          return await client.info('replication');
+        } finally {
+          client.disconnect();
+        }
+      }),
+    );
+    const replicas = roles.filter((info) => /role:slave/.test(info));
+    expect(replicas).toHaveLength(3);
+    for (const info of replicas) expect(info).toMatch(/master_link_status:up/);
   });
 
   it('when a guest fills a cart and merges it into a user cart, then the lines add up and each cart key is where its name puts it', async () => {
