@@ -73,6 +73,11 @@ replicating() {
 start_server() {
   local dir=$1 port=$2 server_id=$3
   shift 3
+  # A server on the port that is not this datadir's (another checkout's pair, a system one): refuse rather
+  # than configure a stranger's server as ours.
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "port 127.0.0.1:$port is taken by a server this script did not start from $dir (stop it first)"
+  fi
   mkdir -p "$dir/data" "$dir/tmp"
   chown -R mysql:mysql "$dir" 2>/dev/null || true
   if [ ! -d "$dir/data/mysql" ]; then

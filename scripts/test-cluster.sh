@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-services.sh
 bash scripts/redis-cluster.sh start
 trap 'bash scripts/mariadb-replica.sh stop --own-primary >/dev/null 2>&1 || true' EXIT
+trap 'exit 130' INT TERM
 bash scripts/mariadb-replica.sh start --own-primary
 
 SUITES=(
