@@ -16,63 +16,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { startGateway, type RunningGateway } from '../nginx/render';
 import { runLoad } from './lib/autocannon-load';
+import { prepareDemoCart } from './lib/demo-cart';
 import { benchGatewayOptions } from './lib/bench-gateway';
 import { freePort } from './lib/processes';
 import { loadConfigOrExit } from '../shared/config';
-import { createDatabase } from '../shared/db';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = 3;
-const CART_LINES = 5;
-const DEMO_USER = { email: 'demo@voltmall.dev', password: 'Demo123!' };
 
 const config = loadConfigOrExit();
 /** Set once the cart's gateway is up. */
 let gatewayUrl = '';
-
-async function request(method: string, pathname: string, token?: string, body?: unknown) {
-  const response = await fetch(`${gatewayUrl}${pathname}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${pathname} → ${response.status} ${text}`);
-  return text;
-}
-
-/** Logs the demo user in and gives them a cart of CART_LINES in-stock products; returns the token and body. */
-async function prepareCart(): Promise<{ token: string; body: string }> {
-  const { accessToken } = JSON.parse(await request('POST', '/api/auth/login', undefined, DEMO_USER)) as {
-    accessToken: string;
-  };
-  const db = createDatabase(config.DATABASE_URL, 1);
-  let productIds: number[];
-  try {
-    const rows = (await db('products')
-      .where('status', 'active')
-      .where('stock', '>=', 20)
-      .orderBy('id')
-      .limit(CART_LINES)
-      .select('id')) as { id: number }[];
-    productIds = rows.map((row) => Number(row.id));
-  } finally {
-    await db.destroy();
-  }
-  if (productIds.length < CART_LINES) throw new Error('seed the database first (npx tsx scripts/db/seed.ts)');
-  await request('DELETE', '/api/cart', accessToken);
-  for (const [index, productId] of productIds.entries()) {
-    await request('POST', '/api/cart/items', accessToken, { productId, quantity: 1 + index });
-  }
-  const body = await request('GET', '/api/cart', accessToken);
-  const lines = (JSON.parse(body) as { lines: unknown[] }).lines.length;
-  if (lines !== CART_LINES) throw new Error(`expected ${CART_LINES} cart lines, got ${lines}`);
-  return { token: accessToken, body };
-}
 
 async function startFloorServer(body: string): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
@@ -137,7 +92,7 @@ async function main(): Promise<void> {
   try {
     cartGateway = await startBenchGateway(config.BFF_PORT, cartPrefixDir);
     gatewayUrl = cartGateway.url;
-    const { token, body } = await prepareCart();
+    const { token, body } = await prepareDemoCart(gatewayUrl, config.DATABASE_URL);
     floor = await startFloorServer(body);
     floorGateway = await startBenchGateway(floor.port, floorPrefixDir);
     const floorUrl = `${floorGateway.url}/api/cart`;

@@ -32,10 +32,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DOMAIN_NAMES } from '../queues';
-import { createDatabase } from '../shared/db';
 import { Redis } from '../shared/redis';
 import { runLoad } from './lib/autocannon-load';
-import { poll, startNode, stopProcess, waitForExit, type Started } from './lib/processes';
+import { prepareDemoCart } from './lib/demo-cart';
+import { poll, runBenchmark, startNode, stopProcess, waitForExit, type Started } from './lib/processes';
 import { formatJson } from './lib/report';
 import { mysqlServerOf, startStack, type RunningStack } from './lib/stack';
 
@@ -56,8 +56,6 @@ const MYSQL_SERVER = (process.env.BENCH_MYSQL_URL ?? mysqlServerOf(process.env.D
   '',
 );
 const CART_WARMUP_SECONDS = 2;
-const CART_LINES = 5;
-const DEMO_USER = { email: 'demo@voltmall.dev', password: 'Demo123!' };
 /** The issue's aim: the cluster keeps at least this share of single-Redis throughput on one machine. */
 const TARGET_RATIO = 0.85;
 
@@ -505,47 +503,9 @@ async function runOrders(target: ModeStack, count: number, name: string): Promis
 
 const runDirPromise = mkdtemp(path.join(os.tmpdir(), 'vm-bench-cluster-runs-'));
 
-async function call(baseUrl: string, method: string, pathname: string, token?: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${pathname}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${pathname} → ${response.status} ${text}`);
-  return text;
-}
-
-/** Signs the demo user in and gives them a cart of CART_LINES in-stock products, as bench/cart.ts does. */
+/** Signs the demo user in and gives them a cart (bench/lib/demo-cart.ts, as bench/cart.ts does). */
 async function prepareCart(target: ModeStack): Promise<void> {
-  const url = target.stack.url;
-  const { accessToken } = JSON.parse(await call(url, 'POST', '/api/auth/login', undefined, DEMO_USER)) as {
-    accessToken: string;
-  };
-  const db = createDatabase(target.stack.env.DATABASE_URL!, 1);
-  let productIds: number[];
-  try {
-    const rows = (await db('products')
-      .where('status', 'active')
-      .where('stock', '>=', 20)
-      .orderBy('id')
-      .limit(CART_LINES)
-      .select('id')) as { id: number }[];
-    productIds = rows.map((row) => Number(row.id));
-  } finally {
-    await db.destroy();
-  }
-  await call(url, 'DELETE', '/api/cart', accessToken);
-  for (const [index, productId] of productIds.entries()) {
-    await call(url, 'POST', '/api/cart/items', accessToken, { productId, quantity: 1 + index });
-  }
-  const lines = (JSON.parse(await call(url, 'GET', '/api/cart', accessToken)) as { lines: unknown[] }).lines
-    .length;
-  if (lines !== CART_LINES) throw new Error(`expected ${CART_LINES} cart lines, got ${lines}`);
-  target.token = accessToken;
+  target.token = (await prepareDemoCart(target.stack.url, target.stack.env.DATABASE_URL!)).token;
 }
 
 interface CartFigures {
@@ -772,22 +732,4 @@ async function main(): Promise<void> {
   log(`wrote ${path.relative(ROOT, path.join(RESULTS, 'cluster.json'))} in ${result.seconds} s`);
 }
 
-// Ctrl-C: stop the processes; the step waiting on them fails, and main's `finally` removes the rest.
-let interrupted = false;
-const interrupt = () => {
-  if (interrupted) return;
-  interrupted = true;
-  log('interrupted: stopping what was started');
-  setTimeout(() => process.exit(130), 90_000).unref();
-  void Promise.all(children.map((entry) => stopProcess(entry, 10_000)));
-};
-process.once('SIGINT', interrupt);
-process.once('SIGTERM', interrupt);
-
-main().then(
-  () => process.exit(interrupted ? 130 : 0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main, () => children, log);

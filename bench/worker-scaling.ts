@@ -31,6 +31,7 @@ import {
   stopProcess,
   waitForExit,
   type Started,
+  runBenchmark,
 } from './lib/processes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -246,22 +247,4 @@ async function main(): Promise<void> {
   log(`wrote ${path.relative(ROOT, path.join(RESULTS, 'worker-scaling.json'))}`);
 }
 
-// Ctrl-C: stop the processes; the step waiting on them fails, and main's `finally` removes the rest.
-let interrupted = false;
-const interrupt = () => {
-  if (interrupted) return;
-  interrupted = true;
-  log('interrupted: stopping what was started');
-  setTimeout(() => process.exit(130), 90_000).unref();
-  void Promise.all(started.map((entry) => stop(entry, 10_000)));
-};
-process.once('SIGINT', interrupt);
-process.once('SIGTERM', interrupt);
-
-main().then(
-  () => process.exit(interrupted ? 130 : 0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main, () => started, log);

@@ -114,3 +114,28 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Runs a benchmark that starts processes of its own: exits 0 when `main` resolves and 1 (printing the error)
+ * when it throws. On Ctrl-C or SIGTERM it stops the processes `running()` lists (the step waiting on them then
+ * fails, and main's `finally` removes the rest) and exits 130, within 90 s whatever main does.
+ */
+export function runBenchmark(main: () => Promise<void>, running: () => Started[], log: Log): void {
+  let interrupted = false;
+  const interrupt = () => {
+    if (interrupted) return;
+    interrupted = true;
+    log('interrupted: stopping what was started');
+    setTimeout(() => process.exit(130), 90_000).unref();
+    void Promise.all(running().map((entry) => stopProcess(entry, 10_000)));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  main().then(
+    () => process.exit(interrupted ? 130 : 0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
