@@ -36,7 +36,7 @@ import { Redis } from '../shared/redis';
 import { runLoad } from './lib/autocannon-load';
 import { prepareDemoCart } from './lib/demo-cart';
 import { poll, runBenchmark, startNode, stopProcess, waitForExit, type Started } from './lib/processes';
-import { formatJson } from './lib/report';
+import { formatJson, type OrdersRunFigures } from './lib/report';
 import { mysqlServerOf, startStack, type RunningStack } from './lib/stack';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -452,16 +452,7 @@ function perUnit(cost: Cost, units: number, cpuScale: number) {
   };
 }
 
-interface OrdersFigures {
-  confirmedPerSecond: number;
-  acceptToConfirmedMs: { p50: number; p99: number };
-  acceptedPerSecond: number;
-  placeLatencyMs: { p50: number; p99: number };
-  accepted: number;
-  confirmed: number;
-  non2xx: number;
-  errors: number;
-}
+type OrdersFigures = OrdersRunFigures;
 
 async function runOrders(target: ModeStack, count: number, name: string): Promise<OrdersFigures> {
   const env: Record<string, string> = {

@@ -28,11 +28,12 @@ import {
   freePort,
   poll,
   startNode as startNodeProcess,
+  runBenchmark,
   stopProcess,
   waitForExit,
   type Started,
-  runBenchmark,
 } from './lib/processes';
+import type { ScalingResult } from './lib/report';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = process.env.BENCH_RESULTS_DIR ?? path.join(__dirname, 'results');
@@ -85,18 +86,7 @@ async function dropDatabase(): Promise<void> {
   }
 }
 
-interface RunFigures {
-  workers: number;
-  loadAverageBefore: number[];
-  confirmedPerSecond: number;
-  acceptToConfirmedMs: { p50: number; p99: number };
-  acceptedPerSecond: number;
-  placeLatencyMs: { p50: number; p99: number };
-  accepted: number;
-  confirmed: number;
-  non2xx: number;
-  errors: number;
-}
+type RunFigures = ScalingResult['runs'][number];
 
 async function main(): Promise<void> {
   if (workerCounts.some((count) => !Number.isInteger(count) || count < 1 || count > 16)) {

@@ -111,21 +111,22 @@ export interface OrdersResult {
   };
 }
 
+/** One run of bench/orders.ts as a benchmark that starts its own stacks records it. */
+export interface OrdersRunFigures {
+  confirmedPerSecond: number;
+  acceptToConfirmedMs: { p50: number; p99: number };
+  acceptedPerSecond: number;
+  placeLatencyMs: { p50: number; p99: number };
+  accepted: number;
+  confirmed: number;
+  non2xx: number;
+  errors: number;
+}
+
 export interface ScalingResult {
   date: string;
   settings: { orders: number; connections: number; workerConcurrencyPerProcess: number };
-  runs: Array<{
-    workers: number;
-    loadAverageBefore: number[];
-    confirmedPerSecond: number;
-    acceptToConfirmedMs: { p50: number; p99: number };
-    acceptedPerSecond: number;
-    placeLatencyMs: { p50: number; p99: number };
-    accepted: number;
-    confirmed: number;
-    non2xx: number;
-    errors: number;
-  }>;
+  runs: Array<{ workers: number; loadAverageBefore: number[] } & OrdersRunFigures>;
 }
 
 interface TimingStats {
