@@ -5,7 +5,7 @@ import { auditRepository } from '../audit/audit.repository';
 import type { BffContext } from '../context';
 import { requireAdmin } from '../http/identity';
 import { parseInput } from '../http/validate';
-import { orderLinks, ordersService } from '../orders/orders.service';
+import { cancelAnswer, ordersService } from '../orders/orders.service';
 import { idParams } from './admin.schemas';
 
 /**
@@ -37,12 +37,7 @@ export function adminOrderCancelRoutes(ctx: BffContext): Router {
       before: { status: before.status },
       after: { status: order.status },
     });
-    res.status(202).json({
-      orderId: id,
-      status: order.status,
-      cancelRequestedAt: order.cancel_requested_at,
-      links: orderLinks(id),
-    });
+    res.status(202).json(cancelAnswer(id, order));
   });
 
   return router;

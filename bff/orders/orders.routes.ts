@@ -13,7 +13,7 @@ import {
   placeOrderBody,
   preferredWaitSeconds,
 } from './orders.schemas';
-import { orderLinks, ordersService } from './orders.service';
+import { cancelAnswer, orderLinks, ordersService } from './orders.service';
 
 export function orderRoutes(ctx: BffContext): Router {
   const carts = cartService(ctx);
@@ -65,12 +65,7 @@ export function orderRoutes(ctx: BffContext): Router {
     const { userId } = requireUser(req);
     const { id } = parseInput(orderIdParams, req.params, 'order id');
     const order = await orders.cancel(userId, id);
-    res.status(202).json({
-      orderId: id,
-      status: order.status,
-      cancelRequestedAt: order.cancel_requested_at,
-      links: orderLinks(id),
-    });
+    res.status(202).json(cancelAnswer(id, order));
   });
 
   return router;

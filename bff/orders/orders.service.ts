@@ -72,6 +72,14 @@ export const orderLinks = (id: number): OrderLinks => ({
   cancel: `/api/orders/${id}/cancel`,
 });
 
+/** The 202 answer to an accepted cancel, the customer's (POST /api/orders/:id/cancel) or an admin's. */
+export const cancelAnswer = (id: number, order: OrderRow) => ({
+  orderId: id,
+  status: order.status,
+  cancelRequestedAt: order.cancel_requested_at,
+  links: orderLinks(id),
+});
+
 function toView(order: OrderRow, items: OrderItemRow[]): OrderView {
   return {
     id: Number(order.id),
