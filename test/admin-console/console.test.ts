@@ -5,22 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startPaymentGateway } from '../../fakes/payment-gateway';
-import type { StartedFake } from '../../fakes/fake-server';
-import {
-  launchBrowser,
-  newConsoleContext,
-  saveScreenshot,
-  signInAs,
-  type ConsoleContext,
-  closeConsoleContexts,
-} from '../support/browser';
-import { freePort } from '../support/gateway';
+import { saveScreenshot, signInAs } from '../support/browser';
 import { insertProducts } from '../support/products';
-import { call, eventually, startStack, uniqueEmail, type TestStack } from '../support/stack';
-
-const PASSWORD = 'Passw0rd!';
+import { call, eventually, type TestStack } from '../support/stack';
+import { PASSWORD, useConsole, type ConsoleAccount as Account } from './console-harness';
 const gatewayRedirectsBrowsers = readFileSync(
   path.join(__dirname, '..', '..', 'nginx', 'lua', 'gateway.lua'),
   'utf8',
@@ -33,85 +21,27 @@ const address = {
   address1: '123 Teheran-ro, Gangnam-gu',
 };
 
-interface Account {
-  userId: number;
-  email: string;
-  password: string;
-}
-
 describe('the admin console in a browser', () => {
+  const ui = useConsole({
+    label: 'admin_console',
+    workerDomains: ['orders', 'stock', 'payments', 'stats'],
+    payments: { timeoutMs: 2000 },
+  });
+  const { signUp, apiToken, newPage } = ui;
   let stack: TestStack;
-  let pg: StartedFake<any>;
-  let browser: Browser;
   let admin: Account;
   let customer: Account;
   let productId: number;
-  const contexts: ConsoleContext[] = [];
 
-  async function signUp(label: string, role: 'user' | 'admin'): Promise<Account> {
-    const email = uniqueEmail(label);
-    const signup = await call(stack.url, 'POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
-    expect(signup.status).toBe(201);
-    const row = await stack.database.db('users').where({ email }).first('id');
-    if (role === 'admin') await stack.database.db('users').where({ id: row.id }).update({ role: 'admin' });
-    return { userId: Number(row.id), email, password: PASSWORD };
-  }
-
-  async function apiToken(account: Account): Promise<string> {
-    const login = await call(stack.url, 'POST', '/api/auth/login', {
-      body: { email: account.email, password: account.password },
-    });
-    expect(login.status).toBe(200);
-    return login.body.accessToken;
-  }
-
-  async function newPage(viewport?: {
-    width: number;
-    height: number;
-  }): Promise<{ page: Page; ctx: ConsoleContext }> {
-    const ctx = await newConsoleContext(browser, stack.url, viewport);
-    contexts.push(ctx);
-    return { page: await ctx.context.newPage(), ctx };
-  }
-
-  async function signedInPage(): Promise<{ page: Page; ctx: ConsoleContext }> {
-    const opened = await newPage();
-    await signInAs(opened.page, admin);
-    await opened.page.getByRole('heading', { name: '대시보드' }).waitFor();
-    return opened;
-  }
+  const signedInPage = () => ui.signedInPage(admin);
 
   beforeAll(async () => {
-    pg = await startPaymentGateway({ port: 0 });
-    const gatewayPort = await freePort();
-    stack = await startStack({
-      label: 'admin_console',
-      workerDomains: ['orders', 'stock', 'payments', 'stats'],
-      env: {
-        PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}`,
-        PAYMENT_GATEWAY_URL: pg.url,
-        PAYMENT_GATEWAY_TIMEOUT_MS: '2000',
-      },
-      gateway: { listenPort: gatewayPort },
-    });
+    stack = ui.stack;
     admin = await signUp('console-admin', 'admin');
     customer = await signUp('console-customer', 'user');
     [productId] = (await insertProducts(stack.database.db, [
       { name: 'Console OLED TV', price: PRICE, stock: 50 },
     ])) as [number];
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const { context } of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.close();
-    await pg?.close();
-  });
-
-  afterEach(async () => {
-    // No page may have thrown, logged an error, or been refused by the Content-Security-Policy.
-    expect(await closeConsoleContexts(contexts.splice(0))).toEqual([]);
   });
 
   it('when an admin signs in, then the console shows; a reload keeps the session; signing out ends it', async () => {

@@ -5,22 +5,11 @@
  * itself (the order-event stream, read with fetch and the Bearer token); cancelled from the console after a
  * confirmation, its timeline shows the refund.
  */
-import type { Browser, Page } from 'playwright-core';
-import type { StartedFake } from '../../fakes/fake-server';
-import { startPaymentGateway } from '../../fakes/payment-gateway';
-import {
-  launchBrowser,
-  newConsoleContext,
-  saveScreenshot,
-  signInAs,
-  type ConsoleContext,
-  closeConsoleContexts,
-} from '../support/browser';
-import { freePort } from '../support/gateway';
+import type { Page } from 'playwright-core';
+import { saveScreenshot } from '../support/browser';
 import { insertProducts } from '../support/products';
-import { call, eventually, startStack, uniqueEmail, type TestStack } from '../support/stack';
-
-const PASSWORD = 'Passw0rd!';
+import { call, eventually, type TestStack } from '../support/stack';
+import { useConsole, type ConsoleAccount as Account } from './console-harness';
 const PRICE = 1_290_000;
 const address = {
   recipient: 'Kim Min-su',
@@ -30,69 +19,32 @@ const address = {
 };
 
 describe('the console: orders', () => {
+  // Each charge and refund takes 1.5 s at the fake gateway: long enough to watch the order move.
+  const ui = useConsole({
+    label: 'console_orders',
+    workerDomains: ['orders', 'stock', 'payments'],
+    payments: { latencyMs: 1_500, timeoutMs: 5000 },
+  });
   let stack: TestStack;
-  let pg: StartedFake<any>;
-  let browser: Browser;
-  let admin: { email: string; password: string };
-  let customer: { email: string; password: string };
+  let admin: Account;
+  let customer: Account;
   let customerToken: string;
   let productId: number;
   let orderId: number;
-  const contexts: ConsoleContext[] = [];
 
-  async function signUp(label: string): Promise<{ email: string; password: string }> {
-    const email = uniqueEmail(label);
-    const signup = await call(stack.url, 'POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
-    expect(signup.status).toBe(201);
-    return { email, password: PASSWORD };
-  }
-
-  async function signedInPage(): Promise<Page> {
-    const ctx = await newConsoleContext(browser, stack.url);
-    contexts.push(ctx);
-    const page = await ctx.context.newPage();
-    await signInAs(page, admin);
-    await page.getByRole('heading', { name: '대시보드' }).waitFor();
-    return page;
-  }
+  const signedInPage = async (): Promise<Page> => (await ui.signedInPage(admin)).page;
 
   const orderStatus = async (id: number) =>
     (await call(stack.url, 'GET', `/api/orders/${id}`, { token: customerToken })).body.order?.status;
 
   beforeAll(async () => {
-    // Each charge and refund takes 1.5 s at the fake gateway: long enough to watch the order move.
-    pg = await startPaymentGateway({ port: 0, latencyMs: 1_500 });
-    const gatewayPort = await freePort();
-    stack = await startStack({
-      label: 'console_orders',
-      workerDomains: ['orders', 'stock', 'payments'],
-      env: {
-        PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}`,
-        PAYMENT_GATEWAY_URL: pg.url,
-        PAYMENT_GATEWAY_TIMEOUT_MS: '5000',
-      },
-      gateway: { listenPort: gatewayPort },
-    });
-    admin = await signUp('orders-admin');
-    await stack.database.db('users').where({ email: admin.email }).update({ role: 'admin' });
-    customer = await signUp('orders-customer');
-    customerToken = (await call(stack.url, 'POST', '/api/auth/login', { body: customer })).body.accessToken;
+    stack = ui.stack;
+    admin = await ui.signUp('orders-admin', 'admin');
+    customer = await ui.signUp('orders-customer');
+    customerToken = await ui.apiToken(customer);
     [productId] = (await insertProducts(stack.database.db, [
       { name: 'Console soundbar', price: PRICE, stock: 10 },
     ])) as [number];
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const { context } of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.close();
-    await pg?.close();
-  });
-
-  afterEach(async () => {
-    // No page may have thrown, logged an error, or been refused by the Content-Security-Policy.
-    expect(await closeConsoleContexts(contexts.splice(0))).toEqual([]);
   });
 
   it('when a customer places an order, then the console shows it reach CONFIRMED by itself, with the charge in its timeline', async () => {

@@ -4,19 +4,10 @@
  * drag and drop (keyboard and mouse), a primary chosen, stock adjusted with a reason and seen in the ledger, a
  * 412 conflict explained and overwritten knowingly, soft delete and restore.
  */
-import type { Browser, Page } from 'playwright-core';
-import {
-  launchBrowser,
-  newConsoleContext,
-  saveScreenshot,
-  signInAs,
-  type ConsoleContext,
-  closeConsoleContexts,
-} from '../support/browser';
-import { freePort } from '../support/gateway';
-import { call, startStack, uniqueEmail, type TestStack } from '../support/stack';
-
-const PASSWORD = 'Passw0rd!';
+import type { Page } from 'playwright-core';
+import { saveScreenshot } from '../support/browser';
+import { call, type TestStack } from '../support/stack';
+import { useConsole, type ConsoleAccount as Account } from './console-harness';
 // Unreachable on purpose (connection refused at once, no DNS): the console only needs https URLs.
 const IMAGE_A = 'https://127.0.0.1:9/console-a.jpg';
 const IMAGE_B = 'https://127.0.0.1:9/console-b.jpg';
@@ -58,13 +49,12 @@ async function waitForRowShifted(
 }
 
 describe('the console: products', () => {
+  const ui = useConsole({ label: 'console_products' });
   let stack: TestStack;
-  let browser: Browser;
-  let admin: { email: string; password: string };
+  let admin: Account;
   let adminToken: string;
   let categoryId: number;
   let productId: number;
-  const contexts: ConsoleContext[] = [];
   const skuPrefix = `CON-${Date.now().toString(36).toUpperCase()}`;
 
   async function readProduct(id: number): Promise<{ product: AdminProductBody; etag: string }> {
@@ -76,44 +66,15 @@ describe('the console: products', () => {
   const byPosition = (product: AdminProductBody) =>
     [...product.images].sort((a, b) => a.position - b.position).map((image) => image.url);
 
-  async function signedInPage(): Promise<Page> {
-    const ctx = await newConsoleContext(browser, stack.url);
-    contexts.push(ctx);
-    const page = await ctx.context.newPage();
-    await signInAs(page, admin);
-    await page.getByRole('heading', { name: '대시보드' }).waitFor();
-    return page;
-  }
+  const signedInPage = async (): Promise<Page> => (await ui.signedInPage(admin)).page;
 
   beforeAll(async () => {
-    const gatewayPort = await freePort();
-    stack = await startStack({
-      label: 'console_products',
-      env: { PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}` },
-      gateway: { listenPort: gatewayPort },
-    });
-    const email = uniqueEmail('products-admin');
-    expect(
-      (await call(stack.url, 'POST', '/api/auth/signup', { body: { email, password: PASSWORD } })).status,
-    ).toBe(201);
-    await stack.database.db('users').where({ email }).update({ role: 'admin' });
-    admin = { email, password: PASSWORD };
-    adminToken = (await call(stack.url, 'POST', '/api/auth/login', { body: admin })).body.accessToken;
+    stack = ui.stack;
+    admin = await ui.signUp('products-admin', 'admin');
+    adminToken = await ui.apiToken(admin);
     categoryId = Number(
       (await stack.database.db('categories').insert({ slug: 'console-tv', name: 'Console TVs' }))[0],
     );
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const { context } of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.close();
-  });
-
-  afterEach(async () => {
-    // No page may have thrown, logged an error, or been refused by the Content-Security-Policy.
-    expect(await closeConsoleContexts(contexts.splice(0))).toEqual([]);
   });
 
   it('when an admin creates a product with two images, then the rules show inline, the images reorder by drag and drop, one becomes primary and a stock adjustment reaches the ledger', async () => {
