@@ -39,7 +39,7 @@ import { DEMO_ACCOUNTS } from '../seeds/demo-accounts';
 import { launchBrowser } from '../test/support/browser';
 import { machineInfo } from './lib/autocannon-load';
 import { benchGatewayOptions } from './lib/bench-gateway';
-import { formatJson } from './lib/report';
+import { formatJson, type ConsoleBytes } from './lib/report';
 
 const gzip = promisify(gzipCallback);
 const ROOT = path.resolve(__dirname, '..');
@@ -219,18 +219,8 @@ function recordTransfers(page: Page): Recorder {
   };
 }
 
-interface ByKind {
-  html: number;
-  js: number;
-  css: number;
-  api: number;
-  other: number;
-  /** HTML + JS + CSS: what the page itself is made of (API answers are data, not the page). */
-  page: number;
-}
-
-function sumByKind(transfers: Transfer[], field: 'bytes' | 'decodedBytes'): ByKind {
-  const sums: ByKind = { html: 0, js: 0, css: 0, api: 0, other: 0, page: 0 };
+function sumConsoleBytes(transfers: Transfer[], field: 'bytes' | 'decodedBytes'): ConsoleBytes {
+  const sums: ConsoleBytes = { html: 0, js: 0, css: 0, api: 0, other: 0, page: 0 };
   for (const transfer of transfers) {
     const value = transfer[field] ?? 0;
     sums[transfer.kind] += value;
@@ -497,7 +487,7 @@ async function main(): Promise<void> {
     }
     const dashboardFiles = dashboards[0]!.transfers.filter((t) => t.kind === 'js' || t.kind === 'css');
     const largest = [...dashboardFiles].sort((a, b) => b.bytes - a.bytes)[0] ?? null;
-    const bytes = sumByKind(first.transfers, 'bytes');
+    const bytes = sumConsoleBytes(first.transfers, 'bytes');
     const summarize = (loads: ColdLoad[]) => ({
       submitReadyMs: stats(loads.map((load) => load.submitReady)),
       domInteractiveMs: stats(loads.map((load) => load.domInteractive)),
@@ -522,7 +512,7 @@ async function main(): Promise<void> {
       firstPage: {
         path: LOGIN_PATH,
         bytes,
-        decodedBytes: sumByKind(first.transfers, 'decodedBytes'),
+        decodedBytes: sumConsoleBytes(first.transfers, 'decodedBytes'),
         files: first.transfers,
         notGzipped: notGzipped.map((transfer) => transfer.path),
         sameFilesEveryRun: consistent,
@@ -532,14 +522,14 @@ async function main(): Promise<void> {
         description:
           'the same sign-in page without JavaScript: the DOM the console rendered, as static HTML with the same ' +
           'stylesheet, from a second nginx with the gateway configuration',
-        bytes: sumByKind(floorFirst.transfers, 'bytes'),
+        bytes: sumConsoleBytes(floorFirst.transfers, 'bytes'),
         files: floorFirst.transfers,
         timings: summarize(floorLoads),
       },
       dashboard: {
         runs: dashboards.length,
-        bytes: sumByKind(dashboards[0]!.transfers, 'bytes'),
-        decodedBytes: sumByKind(dashboards[0]!.transfers, 'decodedBytes'),
+        bytes: sumConsoleBytes(dashboards[0]!.transfers, 'bytes'),
+        decodedBytes: sumConsoleBytes(dashboards[0]!.transfers, 'decodedBytes'),
         files: dashboards[0]!.transfers,
         largestChunk: largest,
         signedInMs: stats(dashboards.map((load) => load.signedIn)),

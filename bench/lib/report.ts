@@ -136,12 +136,14 @@ interface TimingStats {
   max: number;
 }
 
-interface ConsoleBytes {
+/** Bytes of a console page load by kind of transfer. */
+export interface ConsoleBytes {
   html: number;
   js: number;
   css: number;
   api: number;
   other: number;
+  /** HTML + JS + CSS: what the page itself is made of (API answers are data, not the page). */
   page: number;
 }
 
