@@ -45,6 +45,8 @@ export interface ReplicaStatus {
 }
 
 export interface ReadRouter {
+  /** Whether a replica is configured at all (reads may then go to it). */
+  readonly hasReplica: boolean;
   /**
    * Runs a lag-tolerant read on the replica when it keeps up, else (or when it fails there) on the primary.
    * `primary: true` sends it to the primary anyway, e.g. right after a write the read must reflect.
@@ -68,6 +70,7 @@ export interface ReadRouterOptions {
 function primaryOnly(primary: Knex): ReadRouter {
   const reads = { replica: 0, primary: 0 };
   return {
+    hasReplica: false,
     async read(work) {
       reads.primary += 1;
       return work(primary);
@@ -147,6 +150,7 @@ export function createReadRouter(options: ReadRouterOptions): ReadRouter {
   checking = check().finally(schedule);
 
   return {
+    hasReplica: true,
     async read(work, readOptions = {}) {
       if (!readOptions.primary && keepsUp()) {
         try {

@@ -201,14 +201,11 @@ export function productListingService(
           .update(JSON.stringify([canonical, limit, query.cursor ?? null]))
           .digest('base64url'),
       );
+      // The change fence matters only where a replica may serve the computation: read it only then.
+      const keys = [productListingGenerationKey(prefix), pageKey];
+      if (ctx.reads.hasReplica) keys.push(productListingChangedKey(prefix));
       const [generation, cachedJson, justChanged] =
-        (await bestEffort(ctx.logger, 'read listing page', () =>
-          getMany(ctx.redis, [
-            productListingGenerationKey(prefix),
-            pageKey,
-            productListingChangedKey(prefix),
-          ]),
-        )) ?? [];
+        (await bestEffort(ctx.logger, 'read listing page', () => getMany(ctx.redis, keys))) ?? [];
       const currentGeneration = generation ?? '0';
       const cached = cachedJson ? (JSON.parse(cachedJson) as CachedPage) : undefined;
       const page =
@@ -222,7 +219,7 @@ export function productListingService(
                 generation: currentGeneration,
                 ...(await ctx.reads.read(
                   (db) => computePage(productListingRepository(db), filters, sort, fingerprint, limit, after),
-                  { primary: justChanged !== null }, // undefined too: Redis did not answer
+                  { primary: justChanged !== null }, // undefined too: Redis did not answer, or no replica
                 )),
               };
               await bestEffort(ctx.logger, 'write listing page', () =>

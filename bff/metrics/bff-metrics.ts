@@ -39,7 +39,7 @@ function registerReadReplicaMetrics(registry: Registry, reads: BffContext['reads
       this.inc({ pool: 'primary' }, served.primary);
     },
   });
-  if (!reads.status().configured) return;
+  if (!reads.hasReplica) return;
   new Gauge({
     name: 'voltmall_db_replica_lag_seconds',
     help: 'How far behind the primary the read replica is known to be (heartbeat; -1 until measured)',
